@@ -1,0 +1,18 @@
+/** Jest runs the TypeScript sources as ESM (Probot 14 and @actions/* are ESM-only). */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'yml'],
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: {
+    // Sources import siblings as `./x.js` (NodeNext); jest resolves the `.ts` file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // YAML files are imported as text, the same way the esbuild bundle embeds them.
+    '^.+\\.yml$': '<rootDir>/test/support/text-transform.cjs',
+  },
+  testTimeout: 30000,
+};
