@@ -190,7 +190,10 @@ export const PolicySchema = section(
     budget: section(
       {
         max_tokens_per_story: int(1000, 100_000_000, 'Model tokens one story may use, all roles and rounds.'),
-        max_cost_usd_per_story: positiveNumber(10_000, 'US dollars one story may cost, all roles and rounds.'),
+        max_cost_usd_per_story: positiveNumber(
+          10_000,
+          'US dollars one story may cost, all roles and rounds.',
+        ),
         max_turns: int(1, 500, 'Model turns of one agent run.'),
       },
       'Spending limits.',
@@ -291,7 +294,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return String(value);
@@ -322,7 +326,11 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
-  while (current instanceof z.ZodNullable || current instanceof z.ZodOptional || current instanceof z.ZodPipe) {
+  while (
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodPipe
+  ) {
     current = (current instanceof z.ZodPipe ? current.in : current.unwrap()) as z.ZodType;
   }
   return current;
@@ -407,11 +415,18 @@ export class PolicySyntaxError extends Error {
 export function parseConfigYaml(text: string, source: string): Plain {
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const problem = document.errors[0];
-  if (problem) throw new PolicySyntaxError(source, `not valid YAML: ${problem.message.split('\n')[0]}`);
+  if (problem)
+    throw new PolicySyntaxError(
+      source,
+      `not valid YAML: ${problem.message.split('\n')[0]?.replace(/:$/, '')}`,
+    );
   const value: unknown = document.toJS({ maxAliasCount: 100 });
   if (value === null || value === undefined) return {};
   if (!isPlainObject(value)) {
-    throw new PolicySyntaxError(source, `expected a mapping of settings at the top level, got ${describeValue(value)}`);
+    throw new PolicySyntaxError(
+      source,
+      `expected a mapping of settings at the top level, got ${describeValue(value)}`,
+    );
   }
   return value;
 }
@@ -437,7 +452,10 @@ export function resolvePolicy(repositoryConfig: unknown): PolicyResult {
     return {
       ok: false,
       errors: [
-        { path: '(top level)', message: `expected a mapping of settings, got ${describeValue(repositoryConfig)}` },
+        {
+          path: '(top level)',
+          message: `expected a mapping of settings, got ${describeValue(repositoryConfig)}`,
+        },
       ],
     };
   }
@@ -446,7 +464,10 @@ export function resolvePolicy(repositoryConfig: unknown): PolicyResult {
 
 /** The JSON schema of `.github/ai-orchestrator.yml` for editors: every key optional, since defaults fill in. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   const dropRequired = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(dropRequired);
     else if (isPlainObject(node)) {

@@ -1,0 +1,32 @@
+/**
+ * The `ai-orchestrator` command line. Each command lives in its own module and takes its arguments and a
+ * CliIO, so tests run the same code the binary runs. The exit code is set, not forced, so output flushes.
+ */
+import { processIO, EXIT } from './io.js';
+import type { CliIO } from './io.js';
+import { policyCommand, POLICY_USAGE } from './policy.js';
+
+const USAGE = `ai-orchestrator: AI agents plan, implement, test, review and deliver code under human control.
+
+${POLICY_USAGE}`;
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  policy: policyCommand,
+};
+
+/** Runs one command line (without the node and script paths) and returns its exit code. */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  return command(args, io);
+}
