@@ -4,16 +4,20 @@
  */
 import { processIO, EXIT } from './io.js';
 import type { CliIO } from './io.js';
+import { gateCommand, GATE_USAGE } from './gate.js';
 import { policyCommand, POLICY_USAGE } from './policy.js';
 
 const USAGE = `ai-orchestrator: AI agents plan, implement, test, review and deliver code under human control.
 
-${POLICY_USAGE}`;
+${POLICY_USAGE}
+
+${GATE_USAGE}`;
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
+  gate: gateCommand,
 };
 
 /** Runs one command line (without the node and script paths) and returns its exit code. */

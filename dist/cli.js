@@ -41,6 +41,1782 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output2 = input2;
+      if (output2.startsWith("./")) {
+        output2 = output2.slice(2);
+        state.prefix = "./";
+      }
+      return output2;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output2 = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output2 = `(?:^(?!${output2}).*$)`;
+      }
+      return output2;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob2 = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob2 = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob2 = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob: glob2,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output2 = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output: output2 });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const body = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal2;
+          open2.output = safeOutput || utils.escapeRegex(literal2);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output2 = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output2 = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output2 = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output: output2 });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc2) {
+              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc2) {
+              return esc2 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc2 ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output2 = output2.replace(/\\/g, "");
+          } else {
+            output2 = output2.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output2 === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output2, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output2 = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output2 = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output2 = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output: output2 });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output2 = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output2 = "|";
+          }
+          push({ type: "comma", value, output: output2 });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output2 = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output2 = `\\${value}`;
+            }
+            push({ type: "text", value, output: output2 });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output2 = utils.removePrefix(input2, state);
+      let source = create(output2);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse3 = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject2(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob: glob2, posix });
+        const result = { glob: glob2, state, regex, posix, input: input2, output: output2, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input2, regex, options, { glob: glob2, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob2;
+      let output2 = match && format ? format(input2) : input2;
+      if (match === false) {
+        output2 = format ? format(input2) : input2;
+        match = output2 === glob2;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input2, regex, options, posix);
+        } else {
+          match = regex.exec(output2);
+        }
+      }
+      return { isMatch: Boolean(match), match, output: output2 };
+    };
+    picomatch2.matchBase = (input2, glob2, options, posix = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
+      return regex.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse3.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input2, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch2(glob2, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob2, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -609,8 +2385,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -718,13 +2494,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -1008,14 +2784,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1032,14 +2808,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1056,12 +2832,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1073,12 +2849,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1093,39 +2869,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -3677,8 +5453,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3755,12 +5531,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -6355,15 +8131,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -7382,7 +9158,7 @@ var processIO = {
 };
 var EXIT = { ok: 0, failed: 1, badInput: 2 };
 
-// cli/policy.ts
+// cli/gate.ts
 import { parseArgs } from "node:util";
 
 // node_modules/zod/v4/classic/external.js
@@ -8612,14 +10388,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -13002,8 +14778,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -15650,8 +17426,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -16735,8 +18511,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -18096,8 +19872,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+        const plural4 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -18241,8 +20017,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+        const plural4 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -18389,8 +20165,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -23590,8 +25366,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list2)
+  const list3 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list3)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -27102,6 +28878,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// core/gate.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
 // core/policy.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -27446,8 +29225,8 @@ var PolicySyntaxError = class extends Error {
   source;
   detail;
 };
-function parseConfigYaml(text2, source) {
-  const document = (0, import_yaml.parseDocument)(text2, { uniqueKeys: true, prettyErrors: true });
+function parseConfigYaml(text3, source) {
+  const document = (0, import_yaml.parseDocument)(text3, { uniqueKeys: true, prettyErrors: true });
   const problem = document.errors[0];
   if (problem)
     throw new PolicySyntaxError(
@@ -27507,7 +29286,674 @@ function configJsonSchema() {
   };
 }
 
+// core/results.ts
+function count(description) {
+  const error62 = "expected a non-negative integer";
+  return external_exports.number({ error: error62 }).int({ error: error62 }).min(0, { error: error62 }).describe(description);
+}
+function positiveInt(description) {
+  const error62 = "expected a positive integer";
+  return external_exports.number({ error: error62 }).int({ error: error62 }).positive({ error: error62 }).describe(description);
+}
+function text2(description, max) {
+  const error62 = `expected a non-empty string of at most ${max} characters`;
+  return external_exports.string({ error: error62 }).trim().min(1, { error: error62 }).max(max, { error: error62 }).describe(description);
+}
+function list2(item, what, min, max, description) {
+  const error62 = min > 0 ? `expected a list of ${min} to ${max} ${what}` : `expected a list of at most ${max} ${what}`;
+  return external_exports.array(item, { error: error62 }).min(min, { error: error62 }).max(max, { error: error62 }).describe(description);
+}
+function oneOf2(values, description) {
+  return external_exports.enum(values, { error: `expected one of ${values.join(", ")}` }).describe(description);
+}
+var ShaSchema = external_exports.string({ error: "expected a commit SHA (7 to 40 lowercase hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "expected a commit SHA (7 to 40 lowercase hex digits)" }).describe("A commit SHA.");
+var UsageFieldsSchema = external_exports.strictObject(
+  {
+    input_tokens: count("Input tokens not served from the prompt cache."),
+    output_tokens: count("Output tokens."),
+    cache_read_input_tokens: count("Input tokens served from the prompt cache."),
+    cache_creation_input_tokens: count("Input tokens written to the prompt cache."),
+    cost_usd: external_exports.number({ error: "expected a non-negative number" }).min(0, { error: "expected a non-negative number" }).describe("What the tokens cost, in US dollars.")
+  },
+  { error: "expected a mapping of token counts and cost" }
+);
+var UsageSchema = UsageFieldsSchema.extend({
+  by_role: external_exports.partialRecord(
+    external_exports.enum(AGENT_ROLES, { error: `expected a role: ${AGENT_ROLES.join(", ")}` }),
+    UsageFieldsSchema,
+    {
+      error: "expected a mapping of role to usage"
+    }
+  ).optional()
+});
+var STORY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+var StoryIdSchema = external_exports.string({
+  error: "expected a story id (letters, digits, _ and -, at most 32, starting with a letter or digit)"
+}).regex(STORY_ID_PATTERN, {
+  error: "expected a story id (letters, digits, _ and -, at most 32, starting with a letter or digit)"
+});
+var StorySchema = external_exports.strictObject(
+  {
+    id: StoryIdSchema,
+    title: text2("A short title.", 200),
+    description: text2("What the story changes and why.", 1e4),
+    acceptance_criteria: list2(
+      text2("One checkable criterion.", 1e3),
+      "criteria",
+      1,
+      30,
+      "How a reviewer knows it is done."
+    ),
+    depends_on: list2(StoryIdSchema, "story ids", 0, 50, "Stories that must be done first.").default([]),
+    estimate: external_exports.number({ error: "expected story points, an integer from 1 to 13" }).int({ error: "expected story points, an integer from 1 to 13" }).min(1, { error: "expected story points, an integer from 1 to 13" }).max(13, { error: "expected story points, an integer from 1 to 13" }).describe("Story points, 1 to 13.")
+  },
+  { error: "expected a story (a mapping)" }
+);
+var PlanSchema = external_exports.strictObject(
+  {
+    summary: text2("The plan in a few sentences.", 5e3),
+    stories: list2(StorySchema, "stories", 1, 50, "The stories; the policy bounds how many are accepted.")
+  },
+  { error: "expected a plan (a mapping)" }
+).superRefine((plan, ctx) => {
+  const index = /* @__PURE__ */ new Map();
+  plan.stories.forEach((story, at) => {
+    if (index.has(story.id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stories", at, "id"],
+        message: `story id "${story.id}" is used twice`
+      });
+    } else index.set(story.id, at);
+  });
+  plan.stories.forEach((story, at) => {
+    story.depends_on.forEach((dependency, position) => {
+      const path = ["stories", at, "depends_on", position];
+      if (dependency === story.id)
+        ctx.addIssue({ code: "custom", path, message: "a story cannot depend on itself" });
+      else if (!index.has(dependency)) {
+        ctx.addIssue({ code: "custom", path, message: `no story of this plan has the id "${dependency}"` });
+      }
+    });
+  });
+  const cycle = findCycle(plan.stories);
+  if (cycle) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["stories"],
+      message: `the dependencies form a cycle: ${cycle.join(" -> ")}`
+    });
+  }
+});
+function findCycle(stories) {
+  const edges = new Map(stories.map((story) => [story.id, story.depends_on]));
+  const state = /* @__PURE__ */ new Map();
+  const trail = [];
+  const visit2 = (id) => {
+    if (state.get(id) === "done") return void 0;
+    if (state.get(id) === "open") return [...trail.slice(trail.indexOf(id)), id];
+    state.set(id, "open");
+    trail.push(id);
+    for (const next of edges.get(id) ?? []) {
+      if (next === id || !edges.has(next)) continue;
+      const cycle = visit2(next);
+      if (cycle) return cycle;
+    }
+    trail.pop();
+    state.set(id, "done");
+    return void 0;
+  };
+  for (const story of stories) {
+    const cycle = visit2(story.id);
+    if (cycle) return cycle;
+  }
+  return void 0;
+}
+var SEVERITIES = ["info", "minor", "major", "blocker"];
+var severityRank = (severity) => SEVERITIES.indexOf(severity);
+var FindingSchema = external_exports.strictObject(
+  {
+    severity: oneOf2(SEVERITIES, "How bad it is."),
+    category: text2("What kind of problem, e.g. security or test-coverage.", 100),
+    message: text2("What is wrong and what to do about it.", 4e3),
+    file: text2("The repository-relative file, where known.", 500).optional(),
+    line: positiveInt("The line, where known.").optional()
+  },
+  { error: "expected a finding (a mapping)" }
+);
+var VERDICT_STATUSES = ["pass", "concerns", "block"];
+var reviewerRole = oneOf2(REVIEWER_ROLES, "The reviewer role.");
+var VerdictSchema = external_exports.strictObject(
+  {
+    role: reviewerRole,
+    head_sha: ShaSchema,
+    status: oneOf2(VERDICT_STATUSES, "pass, concerns or block."),
+    summary: text2("The verdict in a few sentences.", 4e3),
+    findings: list2(FindingSchema, "findings", 0, 200, "What the reviewer found."),
+    usage: UsageSchema
+  },
+  { error: "expected a verdict (a mapping)" }
+);
+var ReviewerErrorSchema = external_exports.strictObject(
+  {
+    role: reviewerRole,
+    head_sha: ShaSchema.optional(),
+    error: text2("Why the reviewer could not run.", 4e3)
+  },
+  { error: "expected a reviewer error (a mapping)" }
+);
+function readReviewerDocument(raw) {
+  const verdict = VerdictSchema.safeParse(raw);
+  if (verdict.success) return { kind: "verdict", verdict: verdict.data };
+  const error62 = ReviewerErrorSchema.safeParse(raw);
+  if (error62.success) return { kind: "error", error: error62.data };
+  const meantError = isRecord(raw) && Object.hasOwn(raw, "error") && !Object.hasOwn(raw, "status");
+  return { kind: "unreadable", errors: issuesToLines((meantError ? error62 : verdict).error.issues, raw) };
+}
+var TestResultsSchema = external_exports.strictObject(
+  { passed: count("Tests that passed."), failed: count("Tests that failed.") },
+  { error: "expected test results {passed, failed}" }
+);
+var GATE_DECISIONS = ["approved", "skipped", "blocked"];
+var REVIEWER_GATE_STATUSES = [
+  ...VERDICT_STATUSES,
+  "missing",
+  "error",
+  "unreadable",
+  "stale",
+  "conflicting"
+];
+var GateDecisionSchema = external_exports.strictObject({
+  decision: oneOf2(GATE_DECISIONS, "approved, skipped or blocked."),
+  reasons: external_exports.array(external_exports.string()),
+  head_sha: ShaSchema.optional(),
+  reviewers: external_exports.array(
+    external_exports.strictObject({
+      role: external_exports.string(),
+      required: external_exports.boolean(),
+      status: oneOf2(REVIEWER_GATE_STATUSES, "What the gate made of this reviewer."),
+      findings: count("Findings on the head."),
+      summary: external_exports.string().optional()
+    })
+  )
+});
+var BRANCH_ERROR = 'expected a branch name (letters, digits, ., _, - and /, no "..")';
+var PullRequestSchema = external_exports.strictObject(
+  {
+    number: positiveInt("The pull request number."),
+    head_sha: ShaSchema,
+    branch: external_exports.string({ error: BRANCH_ERROR }).regex(/^(?!.*\.\.)[A-Za-z0-9._-][A-Za-z0-9._/-]{0,199}$/, { error: BRANCH_ERROR })
+  },
+  { error: "expected a pull request {number, head_sha, branch}" }
+);
+var ValidationSchema = external_exports.strictObject(
+  {
+    tests: TestResultsSchema,
+    smoke_ok: external_exports.boolean({ error: "expected true, false or null" }).nullable().describe("Whether the smoke command succeeded; null when the policy has none.")
+  },
+  { error: "expected validation results {tests, smoke_ok}" }
+);
+var NeedsClarificationSchema = external_exports.strictObject({
+  status: external_exports.literal("needs_clarification"),
+  questions: list2(
+    text2("One question for a human.", 2e3),
+    "questions",
+    1,
+    10,
+    "What the agent needs to know."
+  )
+});
+var FailedSchema = external_exports.strictObject({
+  status: external_exports.literal("failed"),
+  reason: text2("Why the stage failed.", 4e3)
+});
+var resultFields = {
+  schema_version: external_exports.literal(1, { error: "expected 1" }),
+  run_key: text2("The run_key the app dispatched the run with.", 200),
+  repository: external_exports.string({ error: "expected a repository as owner/name" }).regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected a repository as owner/name" }),
+  issue: positiveInt("The issue of the work item."),
+  story: StoryIdSchema.optional(),
+  pr: positiveInt("The pull request under work.").optional(),
+  head_sha: ShaSchema.optional(),
+  usage: UsageSchema
+};
+function stageResult(stage, produced) {
+  return external_exports.strictObject({
+    ...resultFields,
+    stage: external_exports.literal(stage),
+    outcome: external_exports.discriminatedUnion(
+      "status",
+      [
+        external_exports.strictObject({ status: external_exports.literal("succeeded"), ...produced }),
+        NeedsClarificationSchema,
+        FailedSchema
+      ],
+      { error: "expected an outcome with status succeeded, needs_clarification or failed" }
+    )
+  });
+}
+var stageResults = [
+  stageResult("plan", { plan: PlanSchema }),
+  stageResult("implement", { pr: PullRequestSchema }),
+  stageResult("review", { verdict: VerdictSchema }),
+  stageResult("release-gate", { gate: GateDecisionSchema }),
+  stageResult("validate", { validation: ValidationSchema })
+];
+var StageResultSchema = external_exports.discriminatedUnion("stage", stageResults, {
+  // The same option carries both failures: a document that is no mapping, and an unknown stage.
+  error: (issue2) => isRecord(issue2.input) ? `expected a stage: ${stageResults.map((schema) => schema.shape.stage.value).join(", ")}` : "expected a stage result document (a mapping)"
+}).superRefine((result, ctx) => {
+  const mismatch = (path, what, inner, outer) => {
+    if (outer !== void 0 && inner !== outer) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${what} ${describeValue(inner)} differs from the document's ${describeValue(outer)}`
+      });
+    }
+  };
+  if ((result.stage === "review" || result.stage === "release-gate") && result.pr === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["pr"],
+      message: `a ${result.stage} result names its pull request`
+    });
+  }
+  if (result.outcome.status !== "succeeded") return;
+  switch (result.stage) {
+    case "implement":
+      mismatch(["outcome", "pr", "number"], "pull request", result.outcome.pr.number, result.pr);
+      mismatch(["outcome", "pr", "head_sha"], "head", result.outcome.pr.head_sha, result.head_sha);
+      break;
+    case "review":
+      mismatch(
+        ["outcome", "verdict", "head_sha"],
+        "head",
+        result.outcome.verdict.head_sha,
+        result.head_sha
+      );
+      break;
+    case "release-gate":
+      mismatch(["outcome", "gate", "head_sha"], "head", result.outcome.gate.head_sha, result.head_sha);
+      break;
+    case "plan":
+    case "validate":
+      break;
+  }
+});
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function valueAt2(root, path) {
+  let current = root;
+  for (const part of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return void 0;
+    current = current[part];
+  }
+  return current;
+}
+function issuesToLines(issues, input2) {
+  const lines = [];
+  for (const issue2 of issues) {
+    if (issue2.code === "unrecognized_keys") {
+      for (const key of issue2.keys) lines.push(`${formatPath([...issue2.path, key])}: unknown key`);
+      continue;
+    }
+    const where = formatPath(issue2.path) || "(top level)";
+    lines.push(
+      issue2.code === "custom" ? `${where}: ${issue2.message}` : `${where}: ${issue2.message}, got ${describeValue(valueAt2(input2, issue2.path))}`
+    );
+  }
+  return [...new Set(lines)];
+}
+
+// core/gate.ts
+var SHORT_SHA = 7;
+var SNIPPET = 160;
+var FINDINGS_LISTED = 3;
+function foldGate(input2, policy) {
+  const reasons = [];
+  const byRole = /* @__PURE__ */ new Map();
+  const documentsOf = (role) => {
+    let documents = byRole.get(role);
+    if (!documents) byRole.set(role, documents = { verdicts: [], errors: [], unreadable: [] });
+    return documents;
+  };
+  input2.verdicts.forEach((raw, index) => {
+    const document = readReviewerDocument(raw);
+    if (document.kind === "verdict") documentsOf(document.verdict.role).verdicts.push(document.verdict);
+    else if (document.kind === "error") documentsOf(document.error.role).errors.push(document.error);
+    else {
+      const role = claimedRole(raw);
+      const why = snippet(document.errors.slice(0, 2).join("; "));
+      if (role) documentsOf(role).unreadable.push(why);
+      else {
+        reasons.push({ weight: "block", text: `verdict #${index + 1} unreadable: ${why}` });
+      }
+    }
+  });
+  const head = decideHead(input2.head_sha, byRole, reasons);
+  const assessments = assessReviewers(policy, byRole, head);
+  for (const { row, problem } of assessments) {
+    if (problem) {
+      reasons.push(
+        row.required ? { weight: "block", text: `required reviewer ${row.role} ${problem}` } : { weight: "note", text: `optional reviewer ${row.role} ${problem} (does not block)` }
+      );
+    }
+  }
+  reasons.push(...judgeVerdicts(assessments, policy));
+  reasons.push(...judgeTests(input2.tests, policy));
+  const reviewers = assessments.map((assessment) => assessment.row);
+  const blocking = reasons.filter((reason) => reason.weight !== "note");
+  const hard = blocking.some((reason) => reason.weight === "hard");
+  const skips = hard ? [] : skipReasons(input2, policy);
+  const notes = reasons.filter((reason) => reason.weight === "note").map((reason) => reason.text);
+  const decided = (decision, texts) => ({
+    decision,
+    reasons: texts,
+    ...head === void 0 ? {} : { head_sha: head },
+    reviewers
+  });
+  if (skips.length > 0) {
+    return decided("skipped", [
+      ...skips,
+      ...blocking.map((reason) => `waived by the skip: ${reason.text}`),
+      ...notes
+    ]);
+  }
+  if (blocking.length > 0) return decided("blocked", [...blocking.map((reason) => reason.text), ...notes]);
+  return decided("approved", [approvalHeadline(reviewers, head), ...notes]);
+}
+function claimedRole(raw) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return void 0;
+  const role = Object.getOwnPropertyDescriptor(raw, "role")?.value;
+  return typeof role === "string" && REVIEWER_ROLES.includes(role) ? role : void 0;
+}
+function decideHead(given, byRole, reasons) {
+  if (given !== void 0) return given;
+  const named = /* @__PURE__ */ new Set();
+  for (const documents of byRole.values()) {
+    for (const verdict of documents.verdicts) named.add(verdict.head_sha);
+    for (const error62 of documents.errors) if (error62.head_sha !== void 0) named.add(error62.head_sha);
+  }
+  if (named.size > 1) {
+    reasons.push({
+      weight: "block",
+      text: `verdicts are for different heads: ${[...named].sort().join(", ")}`
+    });
+    return void 0;
+  }
+  return [...named][0];
+}
+function assessReviewers(policy, byRole, head) {
+  const configured = policy.review.reviewers.map((reviewer) => ({
+    role: reviewer.role,
+    required: reviewer.required
+  }));
+  const extra = REVIEWER_ROLES.filter(
+    (role) => byRole.has(role) && !configured.some((reviewer) => reviewer.role === role)
+  ).map((role) => ({ role, required: false }));
+  return [...configured, ...extra].map(({ role, required: required2 }) => {
+    const documents = byRole.get(role) ?? { verdicts: [], errors: [], unreadable: [] };
+    const isCurrent = (sha) => head === void 0 || sha === void 0 || sha === head;
+    const current = distinct(documents.verdicts.filter((verdict2) => isCurrent(verdict2.head_sha)));
+    const errors = documents.errors.filter((error63) => isCurrent(error63.head_sha));
+    const findings = current.reduce((total, verdict2) => total + verdict2.findings.length, 0);
+    const at = head === void 0 ? "the head" : short(head);
+    const row = (status, summary, problem) => ({
+      row: { role, required: required2, status, findings, ...summary === void 0 ? {} : { summary } },
+      current,
+      ...problem === void 0 ? {} : { problem }
+    });
+    const [firstUnreadable] = documents.unreadable;
+    if (firstUnreadable !== void 0) {
+      return row("unreadable", firstUnreadable, `returned an unreadable verdict: ${firstUnreadable}`);
+    }
+    if (current.length > 1) {
+      const what = `${current.length} different verdicts for ${at} (${current.map((v) => v.status).join(", ")})`;
+      return row("conflicting", what, `gave ${what}`);
+    }
+    const [verdict] = current;
+    const [error62] = errors;
+    if (verdict && error62) {
+      const what = `both a verdict (${verdict.status}) and an error for ${at}`;
+      return row("conflicting", what, `gave ${what}`);
+    }
+    if (error62) {
+      const what = `could not run: ${snippet(error62.error)}`;
+      return row("error", what, what);
+    }
+    if (verdict) return row(verdict.status, snippet(verdict.summary));
+    const stale = [
+      ...documents.verdicts.map((v) => v.head_sha),
+      ...documents.errors.flatMap((e) => e.head_sha === void 0 ? [] : [e.head_sha])
+    ];
+    if (stale.length > 0) {
+      const what = `ran on ${[...new Set(stale)].sort().map(short).join(", ")}, not ${at}`;
+      return row("stale", what, `is stale: ${what}`);
+    }
+    return row("missing", void 0, `is missing: no verdict for ${at}`);
+  });
+}
+function judgeVerdicts(assessments, policy) {
+  const reasons = [];
+  const threshold = severityRank(policy.gate.block_on_severity);
+  for (const { row, current } of assessments) {
+    for (const verdict of current) {
+      if (verdict.status === "block") {
+        reasons.push({ weight: "hard", text: `${row.role} blocks: ${snippet(verdict.summary)}` });
+      }
+      const severe = verdict.findings.filter((finding) => severityRank(finding.severity) >= threshold);
+      if (severe.length > 0) {
+        const listed = severe.slice(0, FINDINGS_LISTED).map(describeFinding).join("; ");
+        const more = severe.length > FINDINGS_LISTED ? `; and ${severe.length - FINDINGS_LISTED} more` : "";
+        reasons.push({
+          weight: "hard",
+          text: `${row.role} reported ${plural2(severe.length, "finding")} at or above ${policy.gate.block_on_severity}: ${listed}${more}`
+        });
+      }
+      if (verdict.status === "concerns") {
+        const found = plural2(verdict.findings.length, "finding");
+        reasons.push(
+          policy.gate.concerns === "block" ? {
+            weight: "block",
+            text: `${row.role} has concerns (${found}) and the policy blocks on concerns`
+          } : { weight: "note", text: `concerns allowed by policy: ${row.role} (${found})` }
+        );
+      }
+    }
+  }
+  return reasons;
+}
+function judgeTests(tests, policy) {
+  if (tests !== void 0) {
+    const parsed = TestResultsSchema.safeParse(tests);
+    if (!parsed.success)
+      return [{ weight: "hard", text: "test results unreadable: expected counts {passed, failed}" }];
+    const { passed, failed } = parsed.data;
+    if (failed > 0) return [{ weight: "hard", text: `${plural2(failed, "test")} failed (${passed} passed)` }];
+    if (passed > 0) return [{ weight: "note", text: `${plural2(passed, "test")} passed` }];
+  }
+  return policy.gate.require_test_results ? [{ weight: "block", text: "no test results, and the policy requires them" }] : [{ weight: "note", text: "no test results (not required by policy)" }];
+}
+function skipReasons(input2, policy) {
+  const reasons = [];
+  const { skip } = policy.gate;
+  if (skip.non_ai_authored && input2.ai_authored === false) {
+    reasons.push("skipped: the pull request was not written by the orchestrator");
+  }
+  const files = input2.changed_files ?? [];
+  if (skip.paths.length > 0 && files.length > 0) {
+    const matches = (0, import_picomatch.default)(skip.paths, { dot: true });
+    if (files.every((file2) => matches(file2))) {
+      reasons.push(`skipped: every changed file (${files.length}) matches ${skip.paths.join(", ")}`);
+    }
+  }
+  return reasons;
+}
+function approvalHeadline(reviewers, head) {
+  const required2 = reviewers.filter((row) => row.required).length;
+  if (required2 === 0) return "approved: the policy requires no reviewer";
+  const on = head === void 0 ? "" : ` on ${short(head)}`;
+  return required2 === 1 ? `the 1 required reviewer passed${on}` : `all ${required2} required reviewers passed${on}`;
+}
+function distinct(verdicts) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const verdict of verdicts) {
+    const key = canonicalJson(verdict);
+    if (!seen.has(key)) seen.set(key, verdict);
+  }
+  return [...seen.values()];
+}
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, inner]) => inner !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function describeFinding(finding) {
+  const where = finding.file === void 0 ? "" : ` at ${finding.file}${finding.line === void 0 ? "" : `:${finding.line}`}`;
+  return `${finding.severity}${where}: ${snippet(finding.message)}`;
+}
+var short = (sha) => sha.slice(0, SHORT_SHA);
+var plural2 = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+function snippet(text3) {
+  const line = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return line.length > SNIPPET ? `${line.slice(0, SNIPPET - 3)}...` : line;
+}
+
+// cli/gate.ts
+var GATE_USAGE = `Usage: ai-orchestrator gate --verdicts <file.json> [--policy <file.yml>] [--head <sha>]
+
+Folds reviewer verdicts into the release-gate decision and prints it as JSON.
+
+  --verdicts <file>  a JSON array of verdict documents, or an object
+                     {"verdicts": [...], "tests": {"passed": n, "failed": n},
+                      "changed_files": [...], "head_sha": "...", "ai_authored": true}
+  --policy <file>    a repository config (.github/ai-orchestrator.yml) merged over the default policy
+  --head <sha>       the head commit to decide for (overrides head_sha in the file)
+
+Exit status: 0 approved or skipped, 1 blocked, 2 bad input.`;
+var GateEnvelopeSchema = external_exports.strictObject(
+  {
+    verdicts: external_exports.array(external_exports.unknown(), { error: "expected a list of verdict documents" }),
+    tests: TestResultsSchema.optional(),
+    changed_files: external_exports.array(external_exports.string({ error: "expected a file path" }).min(1, { error: "expected a file path" }), {
+      error: "expected a list of file paths"
+    }).optional(),
+    head_sha: ShaSchema.optional(),
+    ai_authored: external_exports.boolean({ error: "expected true or false" }).optional()
+  },
+  { error: 'expected a list of verdict documents or an object with "verdicts"' }
+);
+var BadInput = class extends Error {
+  constructor(lines) {
+    super(lines.join("\n"));
+    this.lines = lines;
+  }
+  lines;
+};
+async function gateCommand(args, io) {
+  try {
+    const flags = readFlags(args);
+    if (flags === "help") {
+      io.out(GATE_USAGE);
+      return EXIT.ok;
+    }
+    const input2 = await readGateFile(flags.verdicts, io);
+    const policy = flags.policy === void 0 ? defaultPolicy() : await readPolicy(flags.policy, io);
+    if (flags.head !== void 0) input2.head_sha = flags.head;
+    const decision = foldGate(input2, policy);
+    io.out(JSON.stringify(decision, null, 2));
+    return decision.decision === "blocked" ? EXIT.failed : EXIT.ok;
+  } catch (error62) {
+    if (!(error62 instanceof BadInput)) throw error62;
+    error62.lines.forEach((line) => io.err(line));
+    return EXIT.badInput;
+  }
+}
+function readFlags(args) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        verdicts: { type: "string" },
+        policy: { type: "string" },
+        head: { type: "string" },
+        help: { type: "boolean", short: "h" }
+      },
+      strict: true,
+      allowPositionals: false
+    }));
+  } catch (error62) {
+    throw new BadInput([`gate: ${error62.message}`, GATE_USAGE]);
+  }
+  if (values.help) return "help";
+  if (values.verdicts === void 0) throw new BadInput(["gate: --verdicts <file> is required", GATE_USAGE]);
+  const flags = { verdicts: values.verdicts };
+  if (values.policy !== void 0) flags.policy = values.policy;
+  if (values.head !== void 0) {
+    const head = ShaSchema.safeParse(values.head.toLowerCase());
+    if (!head.success)
+      throw new BadInput([`gate: --head ${JSON.stringify(values.head)}: ${head.error.issues[0]?.message}`]);
+    flags.head = head.data;
+  }
+  return flags;
+}
+async function readText(path, io) {
+  try {
+    return await io.readText(path);
+  } catch (error62) {
+    throw new BadInput([`${path}: cannot read the file: ${error62.message}`]);
+  }
+}
+async function readGateFile(path, io) {
+  const text3 = await readText(path, io);
+  let json2;
+  try {
+    json2 = JSON.parse(text3);
+  } catch (error62) {
+    throw new BadInput([`${path}: not valid JSON: ${error62.message}`]);
+  }
+  if (Array.isArray(json2)) return { verdicts: json2 };
+  const parsed = GateEnvelopeSchema.safeParse(json2);
+  if (!parsed.success) {
+    throw new BadInput([
+      `${path}: not a gate input:`,
+      ...issuesToLines(parsed.error.issues, json2).map((line) => `  ${line}`)
+    ]);
+  }
+  const { verdicts, tests, changed_files, head_sha, ai_authored } = parsed.data;
+  return {
+    verdicts,
+    ...tests === void 0 ? {} : { tests },
+    ...changed_files === void 0 ? {} : { changed_files },
+    ...head_sha === void 0 ? {} : { head_sha },
+    ...ai_authored === void 0 ? {} : { ai_authored }
+  };
+}
+async function readPolicy(path, io) {
+  const text3 = await readText(path, io);
+  let config2;
+  try {
+    config2 = parseConfigYaml(text3, path);
+  } catch (error62) {
+    if (error62 instanceof PolicySyntaxError) throw new BadInput([error62.message]);
+    throw error62;
+  }
+  const resolved = resolvePolicy(config2);
+  if (!resolved.ok) {
+    const lines = resolved.errors.map((problem) => `${problem.path}: ${problem.message}`);
+    throw new BadInput([`${path}: invalid policy:`, ...lines.map((line) => `  ${line}`)]);
+  }
+  return resolved.policy;
+}
+
 // cli/policy.ts
+import { parseArgs as parseArgs2 } from "node:util";
 var POLICY_USAGE = `Usage:
   ai-orchestrator policy check <file>   validate a .github/ai-orchestrator.yml (merged over the default policy)
   ai-orchestrator policy schema         print the JSON schema of the configuration file`;
@@ -27525,7 +29971,7 @@ ${POLICY_USAGE}`);
 async function checkCommand(args, io) {
   let file2;
   try {
-    const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+    const { positionals } = parseArgs2({ args, allowPositionals: true, strict: true, options: {} });
     if (positionals.length !== 1) throw new Error("expected exactly one file");
     file2 = positionals[0];
   } catch (error62) {
@@ -27534,16 +29980,16 @@ ${POLICY_USAGE}`);
     return EXIT.badInput;
   }
   if (file2 === void 0) return EXIT.badInput;
-  let text2;
+  let text3;
   try {
-    text2 = await io.readText(file2);
+    text3 = await io.readText(file2);
   } catch (error62) {
     io.err(`${file2}: cannot read the file: ${describeReadError(error62)}`);
     return EXIT.badInput;
   }
   let config2;
   try {
-    config2 = parseConfigYaml(text2, file2);
+    config2 = parseConfigYaml(text3, file2);
   } catch (error62) {
     if (error62 instanceof PolicySyntaxError) {
       io.err(error62.message);
@@ -27570,7 +30016,7 @@ function describeReadError(error62) {
   const code = error62.code;
   return (code && READ_ERRORS[code]) ?? error62.message;
 }
-var plural2 = (count, singular, plural3 = `${singular}s`) => `${count} ${count === 1 ? singular : plural3}`;
+var plural3 = (count2, singular, plural4 = `${singular}s`) => `${count2} ${count2 === 1 ? singular : plural4}`;
 var orNone = (items) => items.length ? items.join(", ") : "none";
 function summarizePolicy(policy) {
   const auth = policy.authorization;
@@ -27587,15 +30033,15 @@ function summarizePolicy(policy) {
     ["trigger label", policy.trigger.label],
     [
       "plan",
-      `${policy.plan.require_approval ? "human /approve required" : "no approval (starts at once)"}, at most ${plural2(policy.plan.max_stories, "story", "stories")}`
+      `${policy.plan.require_approval ? "human /approve required" : "no approval (starts at once)"}, at most ${plural3(policy.plan.max_stories, "story", "stories")}`
     ],
     [
       "implement",
-      `${policy.implement.max_parallel_stories} in parallel, ${plural2(policy.implement.fix_attempts, "fix attempt")}, commands time out after ${policy.implement.command_timeout_minutes} min, extra commands: ${orNone(policy.implement.allowed_commands)}`
+      `${policy.implement.max_parallel_stories} in parallel, ${plural3(policy.implement.fix_attempts, "fix attempt")}, commands time out after ${policy.implement.command_timeout_minutes} min, extra commands: ${orNone(policy.implement.allowed_commands)}`
     ],
     [
       "review",
-      `${plural2(policy.review.revision_rounds, "revision round")}; ${policy.review.reviewers.map((r) => `${r.role}${r.required ? " (required)" : " (optional)"}`).join(", ") || "no reviewers"}`
+      `${plural3(policy.review.revision_rounds, "revision round")}; ${policy.review.reviewers.map((r) => `${r.role}${r.required ? " (required)" : " (optional)"}`).join(", ") || "no reviewers"}`
     ],
     [
       "gate",
@@ -27640,9 +30086,12 @@ function summarizePolicy(policy) {
 // cli/main.ts
 var USAGE = `ai-orchestrator: AI agents plan, implement, test, review and deliver code under human control.
 
-${POLICY_USAGE}`;
+${POLICY_USAGE}
+
+${GATE_USAGE}`;
 var COMMANDS = {
-  policy: policyCommand
+  policy: policyCommand,
+  gate: gateCommand
 };
 async function main(argv, io = processIO) {
   const [name, ...args] = argv;
