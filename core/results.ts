@@ -8,6 +8,7 @@
  * strings and lists are bounded.
  */
 import { z } from 'zod';
+import { validateDag } from './dag.js';
 import { describeValue, formatPath } from './policy.js';
 import { AGENT_ROLES, REVIEWER_ROLES } from './roles.js';
 import type { Stage } from './roles.js';
@@ -121,66 +122,11 @@ export const PlanSchema = z
     { error: 'expected a plan (a mapping)' },
   )
   .superRefine((plan, ctx) => {
-    const index = new Map<string, number>();
-    plan.stories.forEach((story, at) => {
-      if (index.has(story.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['stories', at, 'id'],
-          message: `story id "${story.id}" is used twice`,
-        });
-      } else index.set(story.id, at);
-    });
-    plan.stories.forEach((story, at) => {
-      story.depends_on.forEach((dependency, position) => {
-        const path = ['stories', at, 'depends_on', position];
-        if (dependency === story.id)
-          ctx.addIssue({ code: 'custom', path, message: 'a story cannot depend on itself' });
-        else if (!index.has(dependency)) {
-          ctx.addIssue({ code: 'custom', path, message: `no story of this plan has the id "${dependency}"` });
-        }
-      });
-    });
-    const cycle = findCycle(plan.stories);
-    if (cycle) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stories'],
-        message: `the dependencies form a cycle: ${cycle.join(' -> ')}`,
-      });
+    for (const problem of validateDag(plan.stories)) {
+      ctx.addIssue({ code: 'custom', path: ['stories'], message: problem.message });
     }
   });
 export type Plan = z.infer<typeof PlanSchema>;
-
-/**
- * A dependency cycle among the stories, as the ids along it with the first repeated at the end, or
- * undefined when there is none. Dependencies on unknown ids and on the story itself are ignored here
- * (the plan schema reports those separately).
- */
-export function findCycle(stories: readonly Pick<Story, 'id' | 'depends_on'>[]): string[] | undefined {
-  const edges = new Map(stories.map((story) => [story.id, story.depends_on] as const));
-  const state = new Map<string, 'open' | 'done'>();
-  const trail: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === 'done') return undefined;
-    if (state.get(id) === 'open') return [...trail.slice(trail.indexOf(id)), id];
-    state.set(id, 'open');
-    trail.push(id);
-    for (const next of edges.get(id) ?? []) {
-      if (next === id || !edges.has(next)) continue;
-      const cycle = visit(next);
-      if (cycle) return cycle;
-    }
-    trail.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const story of stories) {
-    const cycle = visit(story.id);
-    if (cycle) return cycle;
-  }
-  return undefined;
-}
 
 export const SEVERITIES = ['info', 'minor', 'major', 'blocker'] as const;
 export type Severity = (typeof SEVERITIES)[number];

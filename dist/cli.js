@@ -28881,6 +28881,129 @@ function date4(params) {
 // core/gate.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
+// core/dag.ts
+function unique(values) {
+  return [...new Set(values)];
+}
+function validateDag(nodes) {
+  const errors = [];
+  const counts = /* @__PURE__ */ new Map();
+  for (const node2 of nodes) counts.set(node2.id, (counts.get(node2.id) ?? 0) + 1);
+  for (const [id, count2] of counts) {
+    if (count2 > 1) {
+      errors.push({
+        code: "duplicate_id",
+        stories: [id],
+        message: `story "${id}" is defined ${count2} times`
+      });
+    }
+  }
+  const edges = /* @__PURE__ */ new Map();
+  for (const node2 of nodes) {
+    const reported = /* @__PURE__ */ new Set();
+    for (const dependency of node2.depends_on) {
+      if (reported.has(dependency)) continue;
+      reported.add(dependency);
+      if (dependency === node2.id) {
+        errors.push({
+          code: "self_dependency",
+          stories: [node2.id],
+          message: `story "${node2.id}" depends on itself`
+        });
+      } else if (!counts.has(dependency)) {
+        errors.push({
+          code: "unknown_dependency",
+          stories: [node2.id, dependency],
+          message: `story "${node2.id}" depends on unknown story "${dependency}"`
+        });
+      } else {
+        edges.set(node2.id, unique([...edges.get(node2.id) ?? [], dependency]));
+      }
+    }
+  }
+  const order = unique(nodes.map((node2) => node2.id));
+  const knots = stronglyConnectedComponents(order, edges).filter((component) => component.length > 1).map((component) => order.filter((id) => component.includes(id))).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+  for (const members2 of knots) {
+    const loop = shortestLoop(members2[0], new Set(members2), edges);
+    const rest = members2.filter((id) => !loop.includes(id));
+    errors.push({
+      code: "cycle",
+      stories: members2,
+      message: `cycle: ${[...loop, loop[0]].join(" \u2192 ")}${rest.length > 0 ? `; also caught in it: ${rest.join(", ")}` : ""}`
+    });
+  }
+  return errors;
+}
+function stronglyConnectedComponents(order, edges) {
+  const index = /* @__PURE__ */ new Map();
+  const lowLink = /* @__PURE__ */ new Map();
+  const onStack = /* @__PURE__ */ new Set();
+  const stack = [];
+  const components = [];
+  let counter = 0;
+  for (const root of order) {
+    if (index.has(root)) continue;
+    const frames = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    lowLink.set(root, counter);
+    counter++;
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const neighbours = edges.get(frame.id) ?? [];
+      if (frame.next < neighbours.length) {
+        const neighbour = neighbours[frame.next++];
+        if (!index.has(neighbour)) {
+          index.set(neighbour, counter);
+          lowLink.set(neighbour, counter);
+          counter++;
+          stack.push(neighbour);
+          onStack.add(neighbour);
+          frames.push({ id: neighbour, next: 0 });
+        } else if (onStack.has(neighbour)) {
+          lowLink.set(frame.id, Math.min(lowLink.get(frame.id), index.get(neighbour)));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) lowLink.set(parent.id, Math.min(lowLink.get(parent.id), lowLink.get(frame.id)));
+      if (lowLink.get(frame.id) === index.get(frame.id)) {
+        const component = [];
+        let member;
+        do {
+          member = stack.pop();
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+function shortestLoop(start, members2, edges) {
+  const previous = /* @__PURE__ */ new Map();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const current = queue[head];
+    for (const neighbour of edges.get(current) ?? []) {
+      if (!members2.has(neighbour)) continue;
+      if (neighbour === start) {
+        const path = [current];
+        while (path[0] !== start) path.unshift(previous.get(path[0]));
+        return path;
+      }
+      if (!previous.has(neighbour)) {
+        previous.set(neighbour, current);
+        queue.push(neighbour);
+      }
+    }
+  }
+  throw new Error(`story "${start}" lies on no loop`);
+}
+
 // core/policy.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -29356,59 +29479,10 @@ var PlanSchema = external_exports.strictObject(
   },
   { error: "expected a plan (a mapping)" }
 ).superRefine((plan, ctx) => {
-  const index = /* @__PURE__ */ new Map();
-  plan.stories.forEach((story, at) => {
-    if (index.has(story.id)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["stories", at, "id"],
-        message: `story id "${story.id}" is used twice`
-      });
-    } else index.set(story.id, at);
-  });
-  plan.stories.forEach((story, at) => {
-    story.depends_on.forEach((dependency, position) => {
-      const path = ["stories", at, "depends_on", position];
-      if (dependency === story.id)
-        ctx.addIssue({ code: "custom", path, message: "a story cannot depend on itself" });
-      else if (!index.has(dependency)) {
-        ctx.addIssue({ code: "custom", path, message: `no story of this plan has the id "${dependency}"` });
-      }
-    });
-  });
-  const cycle = findCycle(plan.stories);
-  if (cycle) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["stories"],
-      message: `the dependencies form a cycle: ${cycle.join(" -> ")}`
-    });
+  for (const problem of validateDag(plan.stories)) {
+    ctx.addIssue({ code: "custom", path: ["stories"], message: problem.message });
   }
 });
-function findCycle(stories) {
-  const edges = new Map(stories.map((story) => [story.id, story.depends_on]));
-  const state = /* @__PURE__ */ new Map();
-  const trail = [];
-  const visit2 = (id) => {
-    if (state.get(id) === "done") return void 0;
-    if (state.get(id) === "open") return [...trail.slice(trail.indexOf(id)), id];
-    state.set(id, "open");
-    trail.push(id);
-    for (const next of edges.get(id) ?? []) {
-      if (next === id || !edges.has(next)) continue;
-      const cycle = visit2(next);
-      if (cycle) return cycle;
-    }
-    trail.pop();
-    state.set(id, "done");
-    return void 0;
-  };
-  for (const story of stories) {
-    const cycle = visit2(story.id);
-    if (cycle) return cycle;
-  }
-  return void 0;
-}
 var SEVERITIES = ["info", "minor", "major", "blocker"];
 var severityRank = (severity) => SEVERITIES.indexOf(severity);
 var FindingSchema = external_exports.strictObject(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  findCycle,
   parseStageResult,
   PlanSchema,
   readReviewerDocument,
@@ -57,11 +56,12 @@ describe('plan', () => {
       const parsed = PlanSchema.safeParse({ summary: 's', stories });
       return parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
     };
-    expect(refused([story('A'), story('A')])).toEqual(['story id "A" is used twice']);
-    expect(refused([story('A', ['Z'])])).toEqual(['no story of this plan has the id "Z"']);
-    expect(refused([story('A', ['A'])])).toEqual(['a story cannot depend on itself']);
+    expect(refused([story('A'), story('B', ['A']), story('C', ['A']), story('D', ['B', 'C'])])).toEqual([]);
+    expect(refused([story('A'), story('A')])).toEqual(['story "A" is defined 2 times']);
+    expect(refused([story('A', ['Z'])])).toEqual(['story "A" depends on unknown story "Z"']);
+    expect(refused([story('A', ['A'])])).toEqual(['story "A" depends on itself']);
     expect(refused([story('A', ['C']), story('B', ['A']), story('C', ['B'])])).toEqual([
-      'the dependencies form a cycle: A -> C -> B -> A',
+      expect.stringMatching(/^cycle: /),
     ]);
     expect(refused([story('-bad')])).toHaveLength(1);
     expect(refused([{ ...story('A'), estimate: 21 }])).toEqual([
@@ -69,12 +69,6 @@ describe('plan', () => {
     ]);
     expect(refused([{ ...story('A'), acceptance_criteria: [] }])).toHaveLength(1);
     expect(refused([])).toHaveLength(1);
-  });
-
-  it('finds no cycle in a diamond', () => {
-    expect(
-      findCycle([story('A'), story('B', ['A']), story('C', ['A']), story('D', ['B', 'C'])]),
-    ).toBeUndefined();
   });
 });
 
