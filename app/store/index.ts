@@ -6,6 +6,7 @@ export type { Transition, TransitionResult } from './transition.js';
 export type { RepositoryRecord } from './repositories.js';
 export type { WorkItemRecord, NewWorkItem, WorkItemChange, WorkItemFilter } from './work-items.js';
 export type { DeliveryRecord, DeliveryOutcome, Claim } from './deliveries.js';
+export type { IncomingDelivery, PendingDelivery } from './pending-deliveries.js';
 export { DISPATCH_STATUSES } from './dispatches.js';
 export type { DispatchRecord, DispatchStatus, NewDispatch } from './dispatches.js';
 export type { AuditEntry, NewAuditEntry, AuditFilter } from './audit.js';

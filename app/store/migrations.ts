@@ -143,5 +143,29 @@ const initialSchema: Migration = {
   ],
 };
 
+// A delivery's payload from its acknowledgement until it has been handled, leased to the instance handling
+// it (see pending-deliveries.ts). The row goes when the delivery ends; its outcome stays on `deliveries`.
+const pendingDeliveries: Migration = {
+  version: 2,
+  name: 'pending deliveries: the durable inbox of acknowledged webhook payloads',
+  statements: [
+    `CREATE TABLE pending_deliveries (
+      delivery_id text PRIMARY KEY REFERENCES deliveries (id),
+      -- arrival order, which the deliveries of one lane are handled in
+      seq bigserial NOT NULL UNIQUE,
+      event text NOT NULL,
+      action text,
+      lane text NOT NULL CHECK (lane <> ''),
+      -- the body as received (text, not jsonb: jsonb would reorder keys and refuses escaped NUL characters)
+      payload text NOT NULL,
+      attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+      lease_owner text NOT NULL,
+      lease_until timestamptz NOT NULL
+    )`,
+    `CREATE INDEX pending_deliveries_lease ON pending_deliveries (lease_until)`,
+    `CREATE INDEX pending_deliveries_owner ON pending_deliveries (lease_owner)`,
+  ],
+};
+
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, pendingDeliveries];

@@ -9,6 +9,7 @@ import type { Engine, Queryable } from './engine.js';
 import { Lessons } from './lessons.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
+import { PendingDeliveries } from './pending-deliveries.js';
 import { openPostgres } from './postgres.js';
 import { Repositories } from './repositories.js';
 import { applyTransition } from './transition.js';
@@ -21,6 +22,8 @@ export interface StoreTables {
   readonly repositories: Repositories;
   readonly workItems: WorkItems;
   readonly deliveries: Deliveries;
+  /** Payloads of acknowledged deliveries until they are handled (the durable webhook inbox). */
+  readonly pendingDeliveries: PendingDeliveries;
   readonly dispatches: Dispatches;
   readonly audit: AuditLog;
   readonly usage: UsageLedger;
@@ -46,6 +49,7 @@ function bindTables(db: Queryable): StoreTables {
     repositories: new Repositories(db),
     workItems: new WorkItems(db),
     deliveries: new Deliveries(db),
+    pendingDeliveries: new PendingDeliveries(db),
     dispatches: new Dispatches(db),
     audit: new AuditLog(db),
     usage: new UsageLedger(db),

@@ -1,0 +1,166 @@
+/**
+ * The durable inbox of webhook deliveries: a delivery's raw payload is kept here from the moment the app
+ * acknowledges it until its handling has finished, so a crash after the acknowledgement loses nothing.
+ *
+ * Each pending delivery is leased to one app instance (`owner`) until a time; the owner renews its leases
+ * while it runs, and an instance that stops (crash, kill) lets them lapse, after which any instance takes
+ * the delivery over. So several replicas on one Postgres never handle a delivery at the same time, and
+ * none is left behind.
+ */
+import { Deliveries } from './deliveries.js';
+import type { DeliveryOutcome, Claim } from './deliveries.js';
+import type { Queryable, Row } from './engine.js';
+import { integer, optionalText, text, timestamp } from './rows.js';
+
+/** A delivery to accept: what GitHub sent, and the lane it is handled in (see the delivery queue). */
+export interface IncomingDelivery {
+  /** `X-GitHub-Delivery`. */
+  id: string;
+  /** `X-GitHub-Event`. */
+  event: string;
+  /** The payload's `action`, if any. */
+  action: string | null;
+  /** Deliveries of one lane are handled one after another, in arrival order. */
+  lane: string;
+  /** The request body as received (JSON text). */
+  payload: string;
+}
+
+export interface PendingDelivery {
+  id: string;
+  event: string;
+  action: string | null;
+  lane: string;
+  payload: string;
+  /** Arrival order, increasing. */
+  seq: number;
+  /** How many times handling it was started. */
+  attempts: number;
+  /** The instance holding the lease. */
+  leaseOwner: string;
+  /** When the lease lapses unless renewed. */
+  leaseUntil: string;
+}
+
+function toPending(row: Row): PendingDelivery {
+  return {
+    id: text(row, 'delivery_id'),
+    event: text(row, 'event'),
+    action: optionalText(row, 'action'),
+    lane: text(row, 'lane'),
+    payload: text(row, 'payload'),
+    seq: integer(row, 'seq'),
+    attempts: integer(row, 'attempts'),
+    leaseOwner: text(row, 'lease_owner'),
+    leaseUntil: timestamp(row, 'lease_until'),
+  };
+}
+
+/** `now() + ms`, in the database's clock (shared by every replica), as SQL over parameter `$n`. */
+const leaseEnd = (n: number) => `now() + $${n}::integer * interval '1 millisecond'`;
+
+function checkLease(leaseMs: number): number {
+  if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) {
+    throw new RangeError(`lease must be a positive whole number of milliseconds, got ${leaseMs}`);
+  }
+  return leaseMs;
+}
+
+export class PendingDeliveries {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Records a delivery (see `Deliveries.record`) and, the first time its id is seen, keeps its payload as
+   * pending, leased to `owner` for `leaseMs`; both or neither. Returns 'new' or 'duplicate' (a redelivery
+   * with a known id stores nothing).
+   */
+  async accept(delivery: IncomingDelivery, owner: string, leaseMs: number): Promise<Claim> {
+    checkLease(leaseMs);
+    return this.db.transaction(async (tx) => {
+      const claim = await new Deliveries(tx).record(delivery.id, delivery.event, delivery.action);
+      if (claim === 'new') {
+        await tx.query(
+          `INSERT INTO pending_deliveries (delivery_id, event, action, lane, payload, lease_owner, lease_until)
+           VALUES ($1, $2, $3, $4, $5, $6, ${leaseEnd(7)})`,
+          [delivery.id, delivery.event, delivery.action, delivery.lane, delivery.payload, owner, leaseMs],
+        );
+      }
+      return claim;
+    });
+  }
+
+  /**
+   * Starts an attempt at a delivery `owner` holds: counts the attempt, extends the lease by `leaseMs` and
+   * returns the delivery. Returns null when `owner` does not hold it (finished, or taken over by another
+   * instance after its lease lapsed): the caller must then leave it alone.
+   */
+  async begin(id: string, owner: string, leaseMs: number): Promise<PendingDelivery | null> {
+    const [row] = await this.db.query(
+      `UPDATE pending_deliveries SET attempts = attempts + 1, lease_until = ${leaseEnd(3)}
+       WHERE delivery_id = $1 AND lease_owner = $2 RETURNING *`,
+      [id, owner, checkLease(leaseMs)],
+    );
+    return row === undefined ? null : toPending(row);
+  }
+
+  /**
+   * Ends a delivery `owner` holds: removes its payload and records the outcome on the delivery (`error`
+   * says why it failed), atomically. Returns false, changing nothing, when `owner` no longer holds it.
+   */
+  async complete(
+    id: string,
+    owner: string,
+    outcome: DeliveryOutcome,
+    error: string | null = null,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const removed = await tx.query(
+        'DELETE FROM pending_deliveries WHERE delivery_id = $1 AND lease_owner = $2 RETURNING delivery_id',
+        [id, owner],
+      );
+      if (removed.length === 0) return false;
+      await new Deliveries(tx).finish(id, outcome, error);
+      return true;
+    });
+  }
+
+  /** Extends every lease `owner` holds to `leaseMs` from now; returns how many it holds. */
+  async renew(owner: string, leaseMs: number): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE pending_deliveries SET lease_until = ${leaseEnd(2)} WHERE lease_owner = $1 RETURNING delivery_id`,
+      [owner, checkLease(leaseMs)],
+    );
+    return rows.length;
+  }
+
+  /** Lets every lease `owner` holds lapse now (a clean shutdown), so any instance may take them over. */
+  async release(owner: string): Promise<number> {
+    const rows = await this.db.query(
+      'UPDATE pending_deliveries SET lease_until = now() WHERE lease_owner = $1 RETURNING delivery_id',
+      [owner],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Leases to `owner` every pending delivery whose lease has lapsed, and returns them in arrival order.
+   * Of instances calling it at once, each delivery goes to exactly one.
+   */
+  async takeOver(owner: string, leaseMs: number): Promise<PendingDelivery[]> {
+    const rows = await this.db.query(
+      `WITH taken AS (
+         UPDATE pending_deliveries SET lease_owner = $1, lease_until = ${leaseEnd(2)}
+         WHERE lease_until <= now() RETURNING *
+       )
+       SELECT * FROM taken ORDER BY seq`,
+      [owner, checkLease(leaseMs)],
+    );
+    return rows.map(toPending);
+  }
+
+  /** Every pending delivery, in arrival order. */
+  async list(): Promise<PendingDelivery[]> {
+    const rows = await this.db.query('SELECT * FROM pending_deliveries ORDER BY seq');
+    return rows.map(toPending);
+  }
+}
