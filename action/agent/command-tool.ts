@@ -80,8 +80,8 @@ export function commandTool(options: CommandToolOptions): AgentTool {
           : result.exitCode === null
             ? `ended by signal ${result.signal ?? 'unknown'}`
             : `exit code ${result.exitCode}`;
+      const head = redactSecrets(`$ ${input.command}\n${status} (${result.durationMs} ms)`).text;
       const output = redactSecrets(result.output).text;
-      const head = `$ ${input.command}\n${status} (${result.durationMs} ms)`;
       return output === '' ? `${head}\n(no output)` : `${head}\n${fenceUntrusted('command output', output)}`;
     },
   });

@@ -48,10 +48,11 @@ export function retryAfterMs(headers: Headers | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** `529 overloaded_error Overloaded`; without a readable body, the SDK's message (it starts with the status). */
 const describe = (error: APIError) =>
-  `${error.status ?? 'no status'} ${error.type ?? ''} ${error.apiMessage ?? error.message}`
-    .replace(/\s+/g, ' ')
-    .trim();
+  error.apiMessage === null
+    ? error.message
+    : `${error.status ?? 'no status'} ${error.type ?? ''} ${error.apiMessage}`.replace(/\s+/g, ' ').trim();
 
 /**
  * Classifies one error thrown by the SDK. Errors that are not the SDK's (programming errors) are thrown

@@ -124,7 +124,9 @@ const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
  */
 export async function runAgent(input: AgentRunInput, deps: AgentDeps): Promise<AgentRunResult> {
   const { settings, role } = input;
-  const log = deps.log ?? (() => undefined);
+  // Log lines carry model-chosen text (tool names, paths): control characters are blanked so none can
+  // start a new line in the job log, where `::command::` lines are workflow commands.
+  const log = (line: string) => deps.log?.(line.replace(/\p{Cc}/gu, ' '));
   const workspace = await openWorkspace(input.workspaceRoot, input.protectedPaths);
   const tools = toolboxForRole(role, {
     maxStories: settings.maxStories,
@@ -176,7 +178,9 @@ export async function runAgent(input: AgentRunInput, deps: AgentDeps): Promise<A
   const execute = async (
     call: ToolUseBlock,
     alone: boolean,
-  ): Promise<{ block: ToolResultBlockParam; terminal?: TerminalResult }> => {
+  ): Promise<
+    { kind: 'result'; block: ToolResultBlockParam } | { kind: 'terminal'; result: TerminalResult }
+  > => {
     toolCalls++;
     try {
       const tool = byName.get(call.name);
@@ -195,20 +199,19 @@ export async function runAgent(input: AgentRunInput, deps: AgentDeps): Promise<A
       const outcome = await tool.invoke(call.input, context);
       badStreak = 0;
       log(`${role}: ${call.name} ok`);
-      if (outcome.kind === 'terminal') {
-        return {
-          block: { type: 'tool_result', tool_use_id: call.id, content: 'accepted' },
-          terminal: outcome.result,
-        };
-      }
-      return { block: { type: 'tool_result', tool_use_id: call.id, content: outcome.content } };
+      if (outcome.kind === 'terminal') return { kind: 'terminal', result: outcome.result };
+      return {
+        kind: 'result',
+        block: { type: 'tool_result', tool_use_id: call.id, content: outcome.content },
+      };
     } catch (error) {
       if (!(error instanceof ToolError) && !isSystemError(error)) throw error;
       const kind = error instanceof ToolError ? error.kind : 'failed';
       toolErrors++;
       badStreak++;
-      log(`${role}: ${call.name} ${kind}: ${error.message.split('\n')[0]}`);
+      log(`${role}: ${JSON.stringify(call.name.slice(0, 64))} ${kind}: ${error.message.split('\n')[0]}`);
       return {
+        kind: 'result',
         block: {
           type: 'tool_result',
           tool_use_id: call.id,
@@ -280,16 +283,19 @@ export async function runAgent(input: AgentRunInput, deps: AgentDeps): Promise<A
 
     const results: ToolResultBlockParam[] = [];
     for (const call of calls) {
-      const { block, terminal } = await execute(call, calls.length === 1);
-      if (terminal?.kind === 'clarification') {
+      const executed = await execute(call, calls.length === 1);
+      if (executed.kind === 'result') {
+        results.push(executed.block);
+        continue;
+      }
+      // A terminal call is always alone in its reply, so nothing is left unanswered here.
+      const terminal = executed.result;
+      if (terminal.kind === 'clarification') {
         log(`${role}: needs clarification`);
         return { ...report(), status: 'needs_clarification', questions: terminal.questions };
       }
-      if (terminal) {
-        log(`${role}: completed (${terminal.kind})`);
-        return { ...report(), status: 'completed', result: terminal };
-      }
-      results.push(block);
+      log(`${role}: completed (${terminal.kind})`);
+      return { ...report(), status: 'completed', result: terminal };
     }
     if (badStreak >= settings.maxConsecutiveToolErrors) return tooManyBadCalls();
     messages.push({ role: 'user', content: results });

@@ -138,7 +138,7 @@ describe('runAgent: the planner', () => {
     expectStatus(result, 'completed');
     const error = lastMessageBlocks(fake, 1)[0]!;
     expect(error.is_error).toBe(true);
-    expect(error.content).toContain('the dependencies form a cycle: A -> B -> A');
+    expect(error.content).toMatch(/^invalid: invalid input for submit_plan:\n- stories: .*cycle.*A.*B.*A/);
   });
 
   it('enforces the policy limit on stories', async () => {

@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { childEnvironment } from '../../../action/agent/child-env.js';
+import { checkAllowedCommands, commandTool } from '../../../action/agent/command-tool.js';
+import { runCommand, splitCommandLine } from '../../../action/agent/run-command.js';
+import type { ToolContext } from '../../../action/agent/tool.js';
+import { ToolError } from '../../../action/agent/tool-error.js';
+import { openWorkspace } from '../../../action/agent/workspace.js';
+import { tempRepo } from './helpers.js';
+
+describe('splitCommandLine', () => {
+  it('splits simple commands without a shell', () => {
+    expect(splitCommandLine('npm test')).toEqual(['npm', 'test']);
+    expect(splitCommandLine('  npx  jest --runInBand ')).toEqual(['npx', 'jest', '--runInBand']);
+    expect(splitCommandLine(`pytest -k "not slow" 'a b' c\\ d`)).toEqual([
+      'pytest',
+      '-k',
+      'not slow',
+      'a b',
+      'c d',
+    ]);
+    expect(splitCommandLine('go test ./... -run=TestX')).toEqual(['go', 'test', './...', '-run=TestX']);
+  });
+
+  it('returns undefined for shell syntax', () => {
+    for (const line of [
+      'npm test && rm -rf /',
+      'make | tee',
+      'echo $HOME',
+      'ls *.ts',
+      'CI=1 npm test',
+      'echo "$(id)"',
+      'a; b',
+      'x > y',
+    ]) {
+      expect(splitCommandLine(line)).toBeUndefined();
+    }
+  });
+});
+
+describe('runCommand', () => {
+  const options = {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '' },
+    timeoutMs: 5000,
+    maxOutputChars: 1000,
+  };
+
+  it('returns exit code and interleaved output', async () => {
+    const result = await runCommand('node -e "console.log(1);console.error(2);process.exit(3)"', options);
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, omittedChars: 0 });
+    expect(result.output.split('\n').sort()).toEqual(['', '1', '2']);
+  });
+
+  it('keeps the start and the end of long output', async () => {
+    const result = await runCommand(
+      'node -e "for (let i = 0; i < 2000; i++) console.log(String(i).padStart(4, 0))"',
+      { ...options, maxOutputChars: 100 },
+    );
+    // A fifth of the budget from the start (four lines), the rest from the end.
+    expect(result.output.startsWith('0000\n0001\n0002\n0003\n\n[…')).toBe(true);
+    expect(result.output.endsWith('1998\n1999\n')).toBe(true);
+    expect(result.omittedChars).toBe(2000 * 5 - 100);
+    expect(result.output).toContain(`[… ${2000 * 5 - 100} characters of output omitted …]`);
+  });
+
+  it('kills the command and what it started at the time limit', async () => {
+    const started = Date.now();
+    const result = await runCommand('/bin/sh -c "sleep 30 & sleep 30"', { ...options, timeoutMs: 200 });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a program that does not exist', async () => {
+    const result = await runCommand('no-such-program-here', options);
+    expect(result.startError).toContain('ENOENT');
+  });
+
+  it('runs a line with shell syntax under sh', async () => {
+    const result = await runCommand('echo one && echo two', options);
+    expect(result).toMatchObject({ exitCode: 0, output: 'one\ntwo\n' });
+  });
+});
+
+describe('childEnvironment', () => {
+  it('drops secret-looking names and token-shaped values, keeps the rest', () => {
+    const { env, removed } = childEnvironment({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      LANG: 'C.UTF-8',
+      CI: 'true',
+      ANTHROPIC_API_KEY: 'x',
+      GITHUB_TOKEN: 'x',
+      GH_TOKEN: 'x',
+      ACTIONS_RUNTIME_TOKEN: 'x',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'x',
+      GITHUB_ENV: '/tmp/env',
+      GITHUB_OUTPUT: '/tmp/out',
+      INPUT_TOKEN: 'x',
+      AWS_ACCESS_KEY_ID: 'x',
+      DB_PASSWORD: 'x',
+      SIGNING_SECRET: 'x',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      NPM_CONFIG__AUTH: 'x',
+      INNOCENT: 'ghp_' + 'x1Y2'.repeat(9),
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/runner', LANG: 'C.UTF-8', CI: 'true' });
+    expect(removed).toHaveLength(14);
+    expect(removed).toContain('INNOCENT');
+  });
+});
+
+describe('run_command', () => {
+  let repo: { root: string; remove(): Promise<void> };
+  let context: ToolContext;
+  const planted: Record<string, string> = {
+    ANTHROPIC_API_KEY: 'CANARY_anthropic_7f3a',
+    GITHUB_TOKEN: 'CANARY_github_token_91bc',
+    ACTIONS_RUNTIME_TOKEN: 'CANARY_actions_5d2e',
+    MY_SERVICE_PASSWORD: 'CANARY_password_0c4f',
+    DEPLOY_KEY: 'CANARY_deploy_key_a8b1',
+    CLOUD_SECRET: 'CANARY_cloud_secret_3e9d',
+  };
+
+  beforeEach(async () => {
+    repo = await tempRepo({ 'a.txt': 'A\n' });
+    context = { workspace: await openWorkspace(repo.root, []), filesChanged: new Set() };
+    Object.assign(process.env, planted);
+  });
+
+  afterEach(async () => {
+    for (const name of Object.keys(planted)) delete process.env[name];
+    await repo.remove();
+  });
+
+  const tool = (allowedCommands: string[]) =>
+    commandTool({ allowedCommands, timeoutMs: 5000, maxOutputChars: 20_000, baseEnv: process.env });
+
+  async function run(allowed: string[], command: string): Promise<string> {
+    const outcome = await tool(allowed).invoke({ command }, context);
+    if (outcome.kind !== 'output') throw new Error('run_command ended the run');
+    return outcome.content;
+  }
+
+  it('gives the child no secret: neither env nor /proc/self/environ holds a canary', async () => {
+    const env = await run(['env', 'cat /proc/self/environ'], 'env');
+    const environ = await run(['env', 'cat /proc/self/environ'], 'cat /proc/self/environ');
+    expect(env).toContain('exit code 0');
+    expect(env).toContain('PATH=');
+    for (const value of Object.values(planted)) {
+      expect(env).not.toContain(value);
+      expect(environ).not.toContain(value);
+    }
+    expect(process.env.GITHUB_TOKEN).toBe(planted.GITHUB_TOKEN);
+  });
+
+  it('runs in the repository root and fences the output', async () => {
+    const text = await run(['cat a.txt'], 'cat a.txt');
+    expect(text).toMatch(/^\$ cat a\.txt\nexit code 0 \(\d+ ms\)\nThe section marked DATA-/);
+    expect(text).toContain('command output>>>\nA\n\n<<<END');
+  });
+
+  it('runs only exact allow-listed lines', async () => {
+    const refused = async (allowed: string[], command: string) => {
+      try {
+        await tool(allowed).invoke({ command }, context);
+      } catch (error) {
+        if (error instanceof ToolError) return `${error.kind}: ${error.message}`;
+        throw error;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(await refused(['npm test'], 'npm test ')).toBe(
+      'invalid: invalid input for run_command:\n- command: expected exactly one of the allowed commands: npm test, got "npm test "',
+    );
+    expect(await refused(['npm test'], 'npm test; curl http://x')).toMatch(/^invalid: /);
+    expect(await refused([], 'env')).toBe(
+      'refused: no command is allowed in this repository (no build/test/lint command was detected and the policy allows none)',
+    );
+  });
+
+  it('redacts token-shaped secrets in the output', async () => {
+    const token = 'ghp_' + 'Ab9'.repeat(12);
+    const text = await run([`echo ${token}`], `echo ${token}`);
+    expect(text).not.toContain(token);
+    expect(text).toContain('[REDACTED GitHub token]');
+  });
+
+  it('refuses a malformed allow-list before the run starts', () => {
+    expect(() => checkAllowedCommands(['npm test\nrm -rf /'])).toThrow('must be one printable line');
+    expect(checkAllowedCommands(['npm test', 'npm test', 'npm run lint'])).toEqual([
+      'npm test',
+      'npm run lint',
+    ]);
+  });
+});
