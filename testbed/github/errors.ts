@@ -98,3 +98,12 @@ export function notImplemented(operationId: string, method: string, template: st
     DEFAULT_DOCUMENTATION_URL,
   );
 }
+
+/** 501 for a parameter of an implemented operation that the testbed does not honour (never ignored). */
+export function parameterNotImplemented(operationId: string, parameter: string): GitHubError {
+  return new GitHubError(
+    501,
+    `The GitHub testbed does not implement the parameter "${parameter}" of ${operationId}. Honour it in its handler under testbed/github/handlers/.`,
+    DEFAULT_DOCUMENTATION_URL,
+  );
+}

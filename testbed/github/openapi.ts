@@ -35,6 +35,8 @@ export interface ValidatedApiRequest {
   params: Record<string, unknown>;
   /** Query parameters, coerced to the schema's types; unknown ones are kept as text. */
   query: Record<string, unknown>;
+  /** The names of the query parameters the operation declares (others are ignored, as GitHub does). */
+  declaredQuery: string[];
   /** The parsed JSON body, or undefined for operations without a JSON body. */
   body: unknown;
 }
@@ -138,7 +140,8 @@ export class GitHubOpenApi {
         throw invalidRequest(docsUrl, failure.lines, failure.errors);
       }
     }
-    return { match, operationId: operation.operationId, params, query, body };
+    const declaredQuery = queryParameters.map((p) => p.name);
+    return { match, operationId: operation.operationId, params, query, declaredQuery, body };
   }
 
   /**

@@ -22,15 +22,27 @@ export interface RouteMatch {
 /** A segment that mixes text and parameters, such as `{base}...{head}`. */
 interface PatternSegment {
   regex: RegExp;
+  /** How many parameters it captures. */
+  groups: number;
+}
+
+/** An operation at the end of a path, with its parameter names in template order. */
+interface Endpoint {
+  operation: OperationObject;
+  template: string;
   names: string[];
 }
 
+/**
+ * A trie node. Parameters are positional: `/commits/{commit_sha}/…` and `/commits/{ref}/…` share the
+ * parameter child, and each endpoint names the captured values with its own template's names.
+ */
 interface Node {
   literal: Map<string, Node>;
-  param: { name: string; node: Node } | undefined;
+  param: Node | undefined;
   patterns: { pattern: PatternSegment; node: Node }[];
   /** Operations ending at this node, by lower-case HTTP method. */
-  operations: Map<string, { operation: OperationObject; template: string }>;
+  operations: Map<string, Endpoint>;
 }
 
 /** Parameters whose values may contain `/` (file paths, refs, branch names). */
@@ -48,17 +60,26 @@ function escapeRegex(text: string): string {
 
 /** Compiles a segment like `{base}...{head}` into a regex; its last parameter is greedy, the others lazy. */
 function compilePattern(segment: string): PatternSegment {
-  const names: string[] = [];
   const parts = segment.split(/(\{[^}]+\})/).filter((part) => part !== '');
   const lastParam = parts.map((part) => part.startsWith('{')).lastIndexOf(true);
   const source = parts
     .map((part, index) => {
       if (!part.startsWith('{')) return escapeRegex(part);
-      names.push(part.slice(1, -1));
       return index === lastParam ? '(.+)' : '(.+?)';
     })
     .join('');
-  return { regex: new RegExp(`^${source}$`), names };
+  return { regex: new RegExp(`^${source}$`), groups: parts.filter((part) => part.startsWith('{')).length };
+}
+
+/** The parameter names of a template, in order. */
+function parameterNames(template: string): string[] {
+  return [...template.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+}
+
+/** Names captured values with an endpoint's parameter names. */
+function named(endpoint: Endpoint, values: string[]): RouteMatch {
+  const pathParams = Object.fromEntries(endpoint.names.map((name, i) => [name, values[i] as string]));
+  return { operation: endpoint.operation, template: endpoint.template, pathParams };
 }
 
 /** Percent-decodes one path segment; a malformed escape is kept as written rather than failing. */
@@ -84,7 +105,11 @@ export class Router {
           typeof (operation as { operationId?: unknown }).operationId !== 'string'
         )
           continue;
-        node.operations.set(method, { operation: operation as unknown as OperationObject, template });
+        node.operations.set(method, {
+          operation: operation as unknown as OperationObject,
+          template,
+          names: parameterNames(template),
+        });
       }
     }
   }
@@ -96,16 +121,15 @@ export class Router {
   match(method: string, pathname: string): RouteMatch | undefined {
     const segments = pathname.split('/').slice(1);
     if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
-    return this.walk(this.root, segments, 0, {}, method.toLowerCase());
+    return this.walk(this.root, segments, 0, [], method.toLowerCase());
   }
 
   private insert(template: string): Node {
     let node = this.root;
     for (const segment of template.split('/').slice(1)) {
-      const whole = /^\{([^}]+)\}$/.exec(segment);
-      if (whole !== null) {
-        node.param ??= { name: whole[1] as string, node: emptyNode() };
-        node = node.param.node;
+      if (/^\{[^}]+\}$/.test(segment)) {
+        node.param ??= emptyNode();
+        node = node.param;
       } else if (segment.includes('{')) {
         let entry = node.patterns.find(
           (candidate) => candidate.pattern.regex.source === compilePattern(segment).regex.source,
@@ -131,38 +155,36 @@ export class Router {
     node: Node,
     segments: string[],
     index: number,
-    params: Record<string, string>,
+    values: string[],
     method: string,
   ): RouteMatch | undefined {
     if (index === segments.length) {
       const found = node.operations.get(method);
-      return found === undefined ? undefined : { ...found, pathParams: { ...params } };
+      return found === undefined ? undefined : named(found, values);
     }
     const raw = segments[index] as string;
     const literal = node.literal.get(raw);
     if (literal !== undefined) {
-      const matched = this.walk(literal, segments, index + 1, params, method);
+      const matched = this.walk(literal, segments, index + 1, values, method);
       if (matched !== undefined) return matched;
     }
     for (const { pattern, node: next } of node.patterns) {
       const groups = pattern.regex.exec(decodeSegment(raw));
       if (groups === null) continue;
-      const named = Object.fromEntries(pattern.names.map((name, i) => [name, groups[i + 1] as string]));
-      const matched = this.walk(next, segments, index + 1, { ...params, ...named }, method);
+      const captured = groups.slice(1, pattern.groups + 1) as string[];
+      const matched = this.walk(next, segments, index + 1, [...values, ...captured], method);
       if (matched !== undefined) return matched;
     }
     if (node.param !== undefined && raw !== '') {
-      const { name, node: next } = node.param;
-      const matched = this.walk(next, segments, index + 1, { ...params, [name]: decodeSegment(raw) }, method);
+      const matched = this.walk(node.param, segments, index + 1, [...values, decodeSegment(raw)], method);
       if (matched !== undefined) return matched;
     }
     // Last resort: a template-final parameter takes the rest of the path, slashes included.
-    if (node.param !== undefined && SLASHED_PARAMETERS.has(node.param.name) && index < segments.length - 1) {
-      const { name, node: next } = node.param;
-      const found = next.operations.get(method);
-      if (found !== undefined) {
+    if (node.param !== undefined && index < segments.length - 1) {
+      const found = node.param.operations.get(method);
+      if (found !== undefined && SLASHED_PARAMETERS.has(found.names[found.names.length - 1] as string)) {
         const rest = segments.slice(index).map(decodeSegment).join('/');
-        return { ...found, pathParams: { ...params, [name]: rest } };
+        return named(found, [...values, rest]);
       }
     }
     return undefined;

@@ -132,7 +132,9 @@ export class SchemaCompiler {
       ) {
         out[key] = this.convert(value, false);
       } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
-        out[key] = value.map((member) => this.convert(member, key === 'allOf'));
+        // Text parameters coerce into several branches ("7" is a string and an integer): any will do.
+        const keyword = this.mode === 'params' && key === 'oneOf' ? 'anyOf' : key;
+        out[keyword] = value.map((member) => this.convert(member, key === 'allOf'));
       } else if (
         SCHEMA_MAP_KEYWORDS.has(key) &&
         value !== null &&

@@ -1,0 +1,188 @@
+/**
+ * Pull requests: opening, listing, changing and merging, with GitHub's refusals (422 for a bad head or
+ * a duplicate, 405 when not mergeable, 409 when the head moved since the caller looked).
+ */
+import { GitHubError, notFound, validationFailed } from '../errors.js';
+import type { Issue, PullRequest, Repository } from '../model.js';
+import type { Actor } from './events.js';
+import type { IssuesApi } from './issues.js';
+import type { ReposApi } from './repos.js';
+import type { Store } from './store.js';
+
+/** Fields of a new pull request. `head` is a branch, or `owner:branch` with the repository's owner. */
+export interface NewPullRequest {
+  title: string;
+  head: string;
+  base: string;
+  body?: string | null;
+  draft?: boolean;
+}
+
+/** A merge request. `sha`, when given, must be the current head (GitHub's optimistic lock). */
+export interface MergeRequest {
+  sha?: string;
+  mergeMethod?: 'merge' | 'squash' | 'rebase';
+  commitTitle?: string;
+  commitMessage?: string;
+}
+
+/** A pull request with its issue half. */
+export interface PullWithIssue {
+  pull: PullRequest;
+  issue: Issue;
+}
+
+const DOCS = 'https://docs.github.com/rest/pulls/pulls';
+
+const METHOD_REFUSALS = {
+  merge: 'Merge commits are not allowed on this repository.',
+  squash: 'Squash merges are not allowed on this repository.',
+  rebase: 'Rebase merges are not allowed on this repository.',
+} as const;
+
+/** Opens, reads, changes and merges pull requests. */
+export class PullsApi {
+  constructor(
+    private readonly store: Store,
+    private readonly issues: IssuesApi,
+    private readonly repos: ReposApi,
+  ) {}
+
+  /**
+   * Opens a pull request as `actor` and emits `pull_request.opened`. Throws a 422 GitHubError when the
+   * head or base branch does not exist, the head is another owner's (forks are not modelled), there are
+   * no commits between them (same SHA), or an open pull request already exists for that head and base.
+   */
+  create(repo: Repository, actor: Actor, fields: NewPullRequest): PullWithIssue {
+    const docs = `${DOCS}#create-a-pull-request`;
+    const [headOwner, headRef] = fields.head.includes(':')
+      ? fields.head.split(':', 2)
+      : [repo.owner.login, fields.head];
+    const invalid = (field: string) =>
+      validationFailed(docs, [{ resource: 'PullRequest', field, code: 'invalid' }]);
+    if (headOwner?.toLowerCase() !== repo.owner.login.toLowerCase() || headRef === undefined)
+      throw invalid('head');
+    const headSha = this.repos.branchSha(repo, headRef);
+    if (headSha === undefined) throw invalid('head');
+    const baseSha = this.repos.branchSha(repo, fields.base);
+    if (baseSha === undefined) throw invalid('base');
+    const custom = (message: string) =>
+      validationFailed(docs, [{ resource: 'PullRequest', code: 'custom', message }]);
+    if (headSha === baseSha) throw custom(`No commits between ${fields.base} and ${headRef}`);
+    for (const { pull, issue } of this.list(repo)) {
+      if (issue.state === 'open' && pull.headRef === headRef && pull.baseRef === fields.base) {
+        throw custom(`A pull request already exists for ${repo.owner.login}:${headRef}.`);
+      }
+    }
+    const pullId = this.store.nextId('pull');
+    const issue = this.issues.insert(repo, actor, { title: fields.title, body: fields.body ?? null }, pullId);
+    const pull: PullRequest = {
+      id: pullId,
+      nodeId: this.store.nodeId('PR', pullId),
+      number: issue.number,
+      headRef,
+      headSha,
+      baseRef: fields.base,
+      baseSha,
+      draft: fields.draft ?? false,
+      merged: false,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      mergeCommit: null,
+      mergeable: true,
+      maintainerCanModify: false,
+    };
+    repo.pulls.set(pull.number, pull);
+    this.store.emit({ kind: 'pull_request', action: 'opened', repo, issue, pull, actor });
+    return { pull, issue };
+  }
+
+  /** Pull request `number` with its issue. Throws a 404 GitHubError when there is none. */
+  get(repo: Repository, number: number): PullWithIssue {
+    const pull = repo.pulls.get(number);
+    const issue = repo.issues.get(number);
+    if (pull === undefined || issue === undefined)
+      throw notFound(`${DOCS}#get-a-pull-request`, `no pull request #${number}`);
+    return { pull, issue };
+  }
+
+  /** Every pull request of the repository, by number. */
+  list(repo: Repository): PullWithIssue[] {
+    return [...repo.pulls.keys()].sort((a, b) => a - b).map((number) => this.get(repo, number));
+  }
+
+  /**
+   * Changes title, body or state as `actor` (events as for issues: `edited`, `closed`, `reopened`, sent as
+   * `pull_request`). Throws a 422 GitHubError when reopening a merged pull request.
+   */
+  update(
+    repo: Repository,
+    number: number,
+    actor: Actor,
+    changes: { title?: string; body?: string | null; state?: 'open' | 'closed' },
+  ): PullWithIssue {
+    const { pull } = this.get(repo, number);
+    if (changes.state === 'open' && pull.merged) {
+      throw validationFailed(`${DOCS}#update-a-pull-request`, [
+        {
+          resource: 'PullRequest',
+          field: 'state',
+          code: 'custom',
+          message: 'Cannot reopen a merged pull request',
+        },
+      ]);
+    }
+    this.issues.update(repo, number, actor, changes);
+    return this.get(repo, number);
+  }
+
+  /** Sets what GitHub computed about mergeability (false: conflicts; null: still computing). */
+  setMergeable(repo: Repository, number: number, mergeable: boolean | null): void {
+    this.get(repo, number).pull.mergeable = mergeable;
+  }
+
+  /**
+   * Merges as `actor`: the base branch moves to a new merge commit, the pull request is closed as merged,
+   * `pull_request.closed` is emitted. Returns the merge commit SHA. Throws a GitHubError: 405 when it is
+   * closed, a draft, not mergeable, or the merge method is disabled; 409 when `sha` is not the head.
+   */
+  merge(repo: Repository, number: number, actor: Actor, request: MergeRequest = {}): string {
+    const docs = `${DOCS}#merge-a-pull-request`;
+    const { pull, issue } = this.get(repo, number);
+    const method = request.mergeMethod ?? 'merge';
+    const allowed = {
+      merge: repo.merge.allowMergeCommit,
+      squash: repo.merge.allowSquashMerge,
+      rebase: repo.merge.allowRebaseMerge,
+    };
+    if (issue.state !== 'open' || pull.merged)
+      throw new GitHubError(405, 'Pull Request is not mergeable', docs);
+    if (!allowed[method]) throw new GitHubError(405, METHOD_REFUSALS[method], docs);
+    if (pull.draft) throw new GitHubError(405, 'Pull Request is still a draft', docs);
+    if (pull.mergeable !== true) throw new GitHubError(405, 'Pull Request is not mergeable', docs);
+    if (request.sha !== undefined && request.sha !== pull.headSha) {
+      throw new GitHubError(409, 'Head branch was modified. Review and try the merge again.', docs);
+    }
+    const mergeSha = this.store.newSha();
+    const now = this.store.now();
+    pull.merged = true;
+    pull.mergedAt = now;
+    pull.mergedBy = actor.account;
+    pull.mergeCommitSha = mergeSha;
+    pull.mergeCommit = {
+      method,
+      title: request.commitTitle ?? `Merge pull request #${number} from ${repo.owner.login}/${pull.headRef}`,
+      message: request.commitMessage ?? issue.title,
+    };
+    // Close first, then move the base: the merged pull request is no longer open when the base moves.
+    issue.state = 'closed';
+    issue.stateReason = 'completed';
+    issue.closedAt = now;
+    issue.closedBy = actor.account;
+    issue.updatedAt = now;
+    this.repos.push(repo, pull.baseRef, actor, mergeSha);
+    this.issues.emitIssue(repo, issue, actor, 'closed');
+    return mergeSha;
+  }
+}
