@@ -4,7 +4,7 @@
  * instead:
  *
  * - retried, with exponential backoff and jitter: 408, 409, 429, 5xx (529 overloaded included), connection
- *   errors and timeouts, and any status the server marks `x-should-retry: true`;
+ *   errors and timeouts, a response body that is not JSON, and any status marked `x-should-retry: true`;
  * - never retried: a 429 whose `error.details.error_code` is `enforced_spend_limit_reached`, a response
  *   marked `x-should-retry: false`, and every other 4xx (400, 401, 403, 404, 413, 422, …);
  * - `retry-after-ms` / `retry-after` (seconds or an HTTP date) is waited exactly, when within the policy's
@@ -54,9 +54,13 @@ const describe = (error: APIError) =>
     ? error.message
     : `${error.status ?? 'no status'} ${error.type ?? ''} ${error.apiMessage}`.replace(/\s+/g, ' ').trim();
 
+/** Whether `error` is an error object of that name, whatever realm (global scope) created it. */
+const isNamedError = (error: unknown, name: string): error is Error =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+
 /**
- * Classifies one error thrown by the SDK. Errors that are not the SDK's (programming errors) are thrown
- * on, never disguised as a model failure.
+ * Classifies one error thrown by the SDK. Other errors (programming errors) are thrown on, never disguised
+ * as a model failure; the one exception is a SyntaxError, which is how an unparseable response surfaces.
  */
 export function classifyModelError(error: unknown, settings: RetrySettings, now: number): ErrorDecision {
   if (error instanceof APIUserAbortError) {
@@ -65,8 +69,13 @@ export function classifyModelError(error: unknown, settings: RetrySettings, now:
       failure: { reason: 'model_request_rejected', message: 'the request was aborted' },
     };
   }
-  if (error instanceof APIConnectionError)
+  if (error instanceof APIConnectionError) {
     return { retry: true, message: `connection failed: ${error.message}` };
+  }
+  // The SDK parses the response body itself; a body cut off in transit surfaces as a SyntaxError. It is
+  // matched by name: fetch's JSON parser may throw it from another realm, where instanceof fails.
+  if (isNamedError(error, 'SyntaxError'))
+    return { retry: true, message: `unreadable response: ${error.message}` };
   if (!(error instanceof APIError)) {
     if (error instanceof AnthropicError) {
       return { retry: false, failure: { reason: 'model_request_rejected', message: error.message } };

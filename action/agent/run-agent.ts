@@ -115,8 +115,12 @@ function assistantTurn(content: Anthropic.Messages.ContentBlock[]): ContentBlock
 }
 
 /** Whether an error is an operating-system error from a file or process operation (it has a `code`). */
+// Duck-typed, not instanceof: Node's own errors may come from another realm (e.g. under a test VM).
 const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
-  error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as NodeJS.ErrnoException).code === 'string' &&
+  typeof (error as NodeJS.ErrnoException).message === 'string';
 
 /**
  * Runs the loop. Resolves with the outcome for every model-side problem (errors, limits, bad tool calls);

@@ -226,6 +226,24 @@ describe('runAgent: the developer', () => {
   });
 });
 
+describe('runAgent: operating-system errors in tools', () => {
+  it('become a failed tool result for the model, not a crash', async () => {
+    fake.enqueue(
+      reply.tools([toolUse('write_file', { path: 'package.json/inside-a-file.txt', content: 'x' })]),
+      reply.tools([toolUse('finish', { summary: 'Nothing.', verification: 'None.', known_gaps: ['all'] })]),
+    );
+    const result = await runAgent(
+      input('developer', { commands: developerCommands([]) }),
+      recordingDeps(clientFor(fake)),
+    );
+    expectStatus(result, 'completed');
+    const [failure] = lastMessageBlocks(fake, 1);
+    expect(failure).toMatchObject({ is_error: true });
+    expect(failure!.content).toMatch(/^failed: E[A-Z]+: /);
+    expect(result.toolErrors).toBe(1);
+  });
+});
+
 describe('runAgent: reviewers have no write tool', () => {
   it('offers only the read tools and submit_verdict, and refuses a forged write_file call', async () => {
     fake.enqueue(
@@ -491,6 +509,20 @@ describe('runAgent: model errors and retries', () => {
     expect(result.message).toMatch(/^gave up after 2 attempt\(s\): connection failed: Request timed out/);
     expect(fake.requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('retries a response whose body was cut off', async () => {
+    const truncated = {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":"msg_1","ty',
+    } as const;
+    fake.enqueue(truncated, reply.tools([toolUse('submit_plan', PLAN)]));
+    const deps = recordingDeps(clientFor(fake));
+    const result = await runAgent(input('planner'), deps);
+    expectStatus(result, 'completed');
+    expect(deps.lines[0]).toMatch(/^planner: model request attempt 1 failed \(unreadable response: /);
   });
 
   it('retries a dropped connection', async () => {
