@@ -234,6 +234,8 @@ export interface WorkflowRun {
   workflowId: number;
   runNumber: number;
   runAttempt: number;
+  /** The check suite GitHub Actions creates for the run. */
+  checkSuiteId: number;
   event: string;
   status: RunStatus;
   conclusion: CheckConclusion | null;

@@ -30,7 +30,7 @@ const RUN_QUERY = [
   'check_suite_id',
 ];
 
-/** The run filters of a list request (`check_suite_id` matches the run's own suite, i.e. its id). */
+/** The run filters of a list request. */
 function runFilter(ctx: RepoContext): RunFilter & { checkSuiteId?: number } {
   const pick = <T>(name: string) => query<T>(ctx, name);
   return {
@@ -48,7 +48,7 @@ function runList(ctx: RepoContext, runs: WorkflowRun[], checkSuiteId: number | u
   const exclude = query<boolean>(ctx, 'exclude_pull_requests') === true;
   const page = paginate(
     ctx,
-    runs.filter((run) => checkSuiteId === undefined || run.id === checkSuiteId),
+    runs.filter((run) => checkSuiteId === undefined || run.checkSuiteId === checkSuiteId),
   );
   return {
     status: 200,

@@ -58,7 +58,7 @@ export const repoHandlers: OperationHandler[] = [
   repoOperation({
     operationId: 'repos/get',
     access: READ_METADATA,
-    handle: (ctx) => ({ status: 200, body: repositoryView(ctx.views, ctx.repo) }),
+    handle: (ctx) => ({ status: 200, body: repositoryView(ctx.views, ctx.repo, true) }),
   }),
   repoOperation({
     operationId: 'repos/get-branch',

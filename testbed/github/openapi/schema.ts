@@ -64,6 +64,8 @@ export class SchemaCompiler {
       logger: false,
       allErrors: false,
       validateSchema: false,
+      inlineRefs: false,
+      code: { optimize: false },
       coerceTypes: mode === 'params' ? 'array' : false,
     });
     addFormats.default(this.ajv);

@@ -134,6 +134,7 @@ export class ActionsApi {
       workflowId: workflow.id,
       runNumber,
       runAttempt: 1,
+      checkSuiteId: this.store.nextId('checkSuite'),
       event: 'workflow_dispatch',
       status: 'queued',
       conclusion: null,

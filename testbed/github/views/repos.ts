@@ -7,8 +7,16 @@ import { timestamp } from './context.js';
 import type { ViewContext } from './context.js';
 import { userView } from './users.js';
 
-/** A repository as the `full-repository` schema describes it. */
-export function repositoryView(ctx: ViewContext, repo: Repository): Record<string, unknown> {
+/**
+ * A repository as the `full-repository` schema describes it. `withOrganization` adds the owning
+ * organization object, which GET /repos/{owner}/{repo} includes but repositories nested in other objects
+ * do not (webhook schemas even type a nested `organization` as a string).
+ */
+export function repositoryView(
+  ctx: ViewContext,
+  repo: Repository,
+  withOrganization = false,
+): Record<string, unknown> {
   const { urls } = ctx;
   const owner = repo.owner.login;
   const api = urls.repo(owner, repo.name);
@@ -103,7 +111,10 @@ export function repositoryView(ctx: ViewContext, repo: Repository): Record<strin
     license: null,
     network_count: 0,
     subscribers_count: 0,
-    ...(repo.owner.type === 'Organization' ? { organization: userView(ctx, repo.owner) } : {}),
+    custom_properties: {},
+    ...(withOrganization && repo.owner.type === 'Organization'
+      ? { organization: userView(ctx, repo.owner) }
+      : {}),
   };
 }
 
