@@ -1,13 +1,17 @@
 /**
  * The developer's run_command tool: runs one command from an allow-list given by the stage (the detected
  * build, test and lint commands plus the policy's `implement.allowed_commands`), compared as exact text,
- * in the repository root, with a time limit and an environment without secrets (child-env.ts). Its output
- * is trimmed, and token-shaped secrets in it are redacted before the model sees it.
+ * in the repository root. It runs through the executor (action/executor runChecks) exactly as the stage's
+ * own checks do: a time limit, an environment without secrets (child-env.ts) and output trimmed to the
+ * failures first. Token-shaped secrets in what comes back are redacted before the model sees it.
+ *
+ * The executor runs a line under `bash -c`. That is safe here because only exact allow-list lines, which
+ * come from stack detection and the default-branch policy, ever run; the model chooses among them and
+ * cannot add a single character.
  */
 import { z } from 'zod';
 import { fenceUntrusted, redactSecrets } from '../../core/sanitize.js';
-import { childEnvironment } from './child-env.js';
-import { runCommand } from './run-command.js';
+import { describeFailure, runChecks } from '../executor/run-checks.js';
 import { actionTool } from './tool.js';
 import type { AgentTool } from './tool.js';
 import { ToolError } from './tool-error.js';
@@ -17,7 +21,7 @@ export interface CommandToolOptions {
   allowedCommands: readonly string[];
   /** Time limit of one command. */
   timeoutMs: number;
-  /** Most characters of output returned to the model. */
+  /** Most characters of (trimmed) output returned to the model. */
   maxOutputChars: number;
   /** The environment to filter for the child (normally process.env). */
   baseEnv: NodeJS.ProcessEnv;
@@ -67,19 +71,16 @@ export function commandTool(options: CommandToolOptions): AgentTool {
             : `"${input.command}" is not an allowed command; allowed: ${allowed.join(' | ')}`,
         );
       }
-      const result = await runCommand(input.command, {
-        cwd: workspace.realRoot,
-        env: childEnvironment(options.baseEnv).env,
-        timeoutMs: options.timeoutMs,
-        maxOutputChars: options.maxOutputChars,
-      });
-      const status = result.startError
-        ? `could not start: ${result.startError}`
-        : result.timedOut
-          ? `killed after the time limit of ${Math.round(options.timeoutMs / 1000)} s`
-          : result.exitCode === null
-            ? `ended by signal ${result.signal ?? 'unknown'}`
-            : `exit code ${result.exitCode}`;
+      const outcome = await runChecks(
+        [{ name: 'the command', command: input.command, timeoutMs: options.timeoutMs }],
+        {
+          cwd: workspace.realRoot,
+          env: options.baseEnv,
+          maxOutputChars: options.maxOutputChars,
+        },
+      );
+      const result = outcome.results[0]!;
+      const status = result.ok ? 'passed (exit code 0)' : describeFailure(result);
       const head = redactSecrets(`$ ${input.command}\n${status} (${result.durationMs} ms)`).text;
       const output = redactSecrets(result.output).text;
       return output === '' ? `${head}\n(no output)` : `${head}\n${fenceUntrusted('command output', output)}`;

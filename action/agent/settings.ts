@@ -6,6 +6,7 @@
 import type { Policy } from '../../core/policy.js';
 import type { UsageFields } from '../../core/results.js';
 import type { AgentRole } from '../../core/roles.js';
+import { commandTimeoutMs } from '../executor/run-checks.js';
 import type { RetrySettings } from './retry.js';
 import { totalTokens } from './usage.js';
 
@@ -81,6 +82,6 @@ export function commandAllowList(
 ): { allowedCommands: string[]; timeoutMs: number } {
   return {
     allowedCommands: [...new Set([...detectedCommands, ...policy.implement.allowed_commands])],
-    timeoutMs: policy.implement.command_timeout_minutes * 60_000,
+    timeoutMs: commandTimeoutMs(policy),
   };
 }

@@ -6,11 +6,8 @@
  * cacheable length and cache lifetimes are not modelled.
  */
 import { createHash } from 'node:crypto';
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { blocksOf, isObject } from './contract.js';
+import type { Json } from './contract.js';
 
 export interface CacheUsage {
   input_tokens: number;
@@ -37,15 +34,9 @@ function segments(body: Json): Segment[] {
     parts.push({ text: JSON.stringify({ ...context, ...rest }), breakpoint: Boolean(cache_control) });
   };
   for (const tool of Array.isArray(body.tools) ? body.tools : []) if (isObject(tool)) add(tool);
-  const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : body.system;
-  for (const block of Array.isArray(system) ? system : []) if (isObject(block)) add(block, { in: 'system' });
+  for (const block of blocksOf(body.system)) add(block, { in: 'system' });
   for (const message of Array.isArray(body.messages) ? body.messages : []) {
-    if (!isObject(message)) continue;
-    const content =
-      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
-    for (const block of Array.isArray(content) ? content : []) {
-      if (isObject(block)) add(block, { role: message.role });
-    }
+    if (isObject(message)) for (const block of blocksOf(message.content)) add(block, { role: message.role });
   }
   let hash = '';
   let tokens = 0;

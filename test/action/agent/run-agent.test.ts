@@ -194,7 +194,7 @@ describe('runAgent: the developer', () => {
     );
     const commandResult = lastMessageBlocks(fake, 3)[0]!;
     expect(commandResult.is_error).toBeUndefined();
-    expect(commandResult.content).toMatch(/^\$ node check\.mjs\nexit code 0 \(\d+ ms\)\n/);
+    expect(commandResult.content).toMatch(/^\$ node check\.mjs\npassed \(exit code 0\) \(\d+ ms\)\n/);
     expect(commandResult.content).toContain('Hello, Ada');
   });
 
