@@ -124,13 +124,18 @@ export class PendingDeliveries {
     });
   }
 
-  /** Extends every lease `owner` holds to `leaseMs` from now; returns how many it holds. */
-  async renew(owner: string, leaseMs: number): Promise<number> {
+  /**
+   * Extends `owner`'s leases on `ids` to `leaseMs` from now, and returns the ids it still holds. Only the
+   * deliveries an instance is actually working on are renewed, so one it dropped (say its database write
+   * failed) lapses and is taken over again.
+   */
+  async renew(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
     const rows = await this.db.query(
-      `UPDATE pending_deliveries SET lease_until = ${leaseEnd(2)} WHERE lease_owner = $1 RETURNING delivery_id`,
-      [owner, checkLease(leaseMs)],
+      `UPDATE pending_deliveries SET lease_until = ${leaseEnd(3)}
+       WHERE lease_owner = $1 AND delivery_id = ANY($2::text[]) RETURNING delivery_id`,
+      [owner, [...ids], checkLease(leaseMs)],
     );
-    return rows.length;
+    return rows.map((row) => text(row, 'delivery_id'));
   }
 
   /** Lets every lease `owner` holds lapse now (a clean shutdown), so any instance may take them over. */

@@ -110,7 +110,7 @@ export function pendingDeliveriesSuite(harness: EngineHarness): void {
       expect(winner).toEqual([first.id, second.id]);
 
       expect(await store.pendingDeliveries.begin(first.id, crashed, 60_000)).toBeNull();
-      expect(await store.pendingDeliveries.renew(alive, 60_000)).toBe(1);
+      expect(await store.pendingDeliveries.renew(alive, [held.id, first.id], 60_000)).toEqual([held.id]);
       expect(await store.pendingDeliveries.release(alive)).toBe(1);
       const afterRelease = await store.pendingDeliveries.takeOver(owner(), 60_000);
       expect(afterRelease.map((p) => p.id)).toContain(held.id);
@@ -118,7 +118,7 @@ export function pendingDeliveriesSuite(harness: EngineHarness): void {
 
     it('refuses a lease that is not a positive whole number of milliseconds', async () => {
       await expect(store.pendingDeliveries.accept(delivery(), owner(), 0)).rejects.toThrow(RangeError);
-      await expect(store.pendingDeliveries.renew(owner(), 1.5)).rejects.toThrow(/positive whole number/);
+      await expect(store.pendingDeliveries.renew(owner(), [], 1.5)).rejects.toThrow(/positive whole number/);
     });
   });
 }
