@@ -1,0 +1,110 @@
+/**
+ * Starting and stopping the app: the store (migrated), Probot with the app's handlers, the durable delivery
+ * queue (resuming what a previous run left unfinished) and the HTTP server, in that order; stopping goes
+ * the other way.
+ */
+import type { ApplicationFunction, Probot, ProbotOctokit } from 'probot';
+import type { AppConfig } from './config.js';
+import { createAppProbot } from './probot.js';
+import { DeliveryQueue } from './queue/delivery-queue.js';
+import type { DeliveryQueueOptions } from './queue/delivery-queue.js';
+import { AppServer } from './server/server.js';
+import { MAX_BODY_BYTES } from './server/webhook.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/index.js';
+
+/** What the app's handlers are built with. */
+export interface AppContext {
+  store: Store;
+  config: AppConfig;
+}
+
+/** Builds the app's handlers (the conductor in production) for an open store. */
+export type AppFactory = (context: AppContext) => ApplicationFunction;
+
+export interface StartOptions {
+  config: AppConfig;
+  app: AppFactory;
+  /** The environment, for Probot's logging variables; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * An open store to run on instead of opening `config.store`; the caller keeps it (it is not closed on
+   * stop), so tests can restart the app on one store.
+   */
+  store?: Store;
+  /** See `ProbotOptions.Octokit`. */
+  Octokit?: typeof ProbotOctokit;
+  /** Tuning of the delivery queue (see `DeliveryQueueOptions`). */
+  queue?: Pick<DeliveryQueueOptions, 'concurrency' | 'leaseMs' | 'maxAttempts'>;
+  /** Largest delivery accepted, in bytes; default GitHub's 25 MB. */
+  maxBodyBytes?: number;
+  /** How long `stop` waits for requests and deliveries in progress, in ms; default 10 000. */
+  stopTimeoutMs?: number;
+}
+
+/** A running app. */
+export interface RunningApp {
+  /** Where it listens, e.g. `http://127.0.0.1:3000`. */
+  url: URL;
+  probot: Probot;
+  store: Store;
+  queue: DeliveryQueue;
+  /**
+   * Stops: the server takes no new requests, the queue finishes what is running (bounded by
+   * `stopTimeoutMs`; the rest stays pending for the next start), and the store is closed if the app
+   * opened it. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app and resolves once it listens on `config.port` (0: a free port) and `config.host`. If a
+ * step fails, what was started is stopped again and the error rethrown.
+ */
+export async function startApp(options: StartOptions): Promise<RunningApp> {
+  const { config } = options;
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(config.store));
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  let queue: DeliveryQueue | undefined;
+  try {
+    const probot = await createAppProbot(config, {
+      env: options.env ?? process.env,
+      ...(options.Octokit === undefined ? {} : { Octokit: options.Octokit }),
+    });
+    await probot.load(options.app({ store, config }));
+    queue = new DeliveryQueue({
+      store,
+      probot,
+      log: probot.log.child({ name: 'queue' }),
+      ...options.queue,
+    });
+    const accepting = queue;
+    const server = new AppServer({
+      secret: config.webhookSecret,
+      maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+      accept: (delivery) => accepting.accept(delivery),
+      log: probot.log.child({ name: 'ingress' }),
+    });
+    // Resumed before listening, so left-over deliveries of a repository go before new ones.
+    await queue.start();
+    const url = await server.listen(config.port, config.host);
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      await server.close(stopTimeoutMs);
+      await accepting.stop(stopTimeoutMs);
+      if (ownsStore) await store.close();
+    };
+    return {
+      url,
+      probot,
+      store,
+      queue,
+      stop: () => (stopping ??= stop()),
+    };
+  } catch (error) {
+    await queue?.stop(0);
+    if (ownsStore) await store.close();
+    throw error;
+  }
+}
