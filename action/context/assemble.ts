@@ -6,7 +6,8 @@
  */
 import { basename, resolve } from 'node:path';
 import { renderBrief } from './brief.js';
-import { definitionsByFile, groupCallers, pickSymbols } from './callers.js';
+import { definitionsByFile, groupCallers, keepSpecificSymbols, pickSymbols } from './callers.js';
+import type { SearchHit } from './callers.js';
 import { searchSymbols } from './code-search.js';
 import { detectConventions } from './conventions.js';
 import { summarizeDiff } from './diff.js';
@@ -79,18 +80,14 @@ export async function assembleContext(options: AssembleOptions): Promise<Context
   const pathMatches = hasSubject ? rankPaths(view.files, terms, PATH_CANDIDATES) : [];
 
   const search = await searching;
-  const callers = groupCallers(symbols, search.hits, SITES_PER_SYMBOL);
+  const callers = keepSpecificSymbols(groupCallers(symbols, search.hits, SITES_PER_SYMBOL));
   const definitions = definitionsByFile(callers);
+  // Content ranking looks only for the identifiers that survived as specific symbols.
+  const kept = callers.map((c) => c.symbol);
+  const specific: StoryTerms = { ...terms, identifiers: terms.identifiers.filter((id) => kept.includes(id)) };
+  const hitFiles = hitsOf(search.hits, kept).map((h) => h.file);
   const relevantFiles = hasSubject
-    ? await rankFiles(
-        repoDir,
-        view.files,
-        terms,
-        pathMatches,
-        diff,
-        search.hits.map((h) => h.file),
-        definitions,
-      )
+    ? await rankFiles(repoDir, view.files, specific, pathMatches, diff, hitFiles, definitions)
     : [];
 
   const brief = renderBrief({
@@ -148,6 +145,15 @@ async function rankFiles(
     return e;
   });
   return rankRelevant(evidence, MAX_RELEVANT_FILES);
+}
+
+/** The hits whose line contains one of `symbols` as a whole word. */
+function hitsOf(hits: readonly SearchHit[], symbols: readonly string[]): SearchHit[] {
+  if (symbols.length === 0) return [];
+  const pattern = new RegExp(
+    `(?<![\\w$])(?:${symbols.map((s) => s.replace(/[$]/g, '\\$')).join('|')})(?![\\w$])`,
+  );
+  return hits.filter((hit) => pattern.test(hit.text));
 }
 
 /** Distinct files, the ones with the most hits first. */

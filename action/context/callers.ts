@@ -91,6 +91,23 @@ export function groupCallers(
   return groups;
 }
 
+/** Defining files above this make a plain-word story symbol ambiguous (`block`, `list`, `run`). */
+const MAX_PLAIN_WORD_DEFINITIONS = 2;
+
+/**
+ * Drops story symbols that are plain lower-case words (`block`, `title`) unless the repository defines
+ * them in one or two files: a story backticks values and words as often as code, and a word defined
+ * nowhere or in many places names no particular symbol. Diff symbols and identifiers with a capital,
+ * an underscore or a digit are always kept.
+ */
+export function keepSpecificSymbols(groups: readonly CallerGroup[]): CallerGroup[] {
+  return groups.filter((group) => {
+    if (group.source === 'diff' || !/^[a-z]+$/.test(group.symbol)) return true;
+    const files = new Set(group.definedAt.map((at) => at.slice(0, at.lastIndexOf(':'))));
+    return files.size >= 1 && files.size <= MAX_PLAIN_WORD_DEFINITIONS;
+  });
+}
+
 /** For each file, the symbols it defines according to `groups` (for relevance ranking). */
 export function definitionsByFile(groups: readonly CallerGroup[]): Map<string, string[]> {
   const out = new Map<string, string[]>();

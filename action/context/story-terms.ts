@@ -35,6 +35,7 @@ const STOPWORDS = new Set(
     'feature implement implements implementation work works done like e.g i.e etc see also please ' +
     'true false null none yes way case cases both either neither but because if else do does did not ' +
     'get gets set sets let lets return returns value values type types data thing things ' +
+    'run runs ran running say says said touch touches tell tells try tries tried ' +
     // Generic path segments and file extensions: they sit in thousands of paths and say nothing.
     'src lib pkg cmd internal index dist json yaml yml tsx jsx mjs cjs java html css'
   ).split(' '),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { definitionsByFile, groupCallers, pickSymbols } from '../../../action/context/callers.js';
+import {
+  definitionsByFile,
+  groupCallers,
+  keepSpecificSymbols,
+  pickSymbols,
+} from '../../../action/context/callers.js';
 import {
   contentCandidates,
   contentMatcher,
@@ -130,5 +135,23 @@ describe('callers', () => {
       total: 3,
     });
     expect(definitionsByFile(group ? [group] : [])).toEqual(new Map([['src/pricing.js', ['priceFor']]]));
+  });
+
+  it('drops plain-word story symbols defined nowhere or in many files, keeps the rest', () => {
+    const group = (symbol: string, source: 'story' | 'diff', definedAt: string[]) => ({
+      symbol,
+      source,
+      definedAt,
+      sites: [],
+      total: 0,
+    });
+    const kept = keepSpecificSymbols([
+      group('block', 'story', ['a.ts:1', 'b.ts:2', 'c.ts:3']),
+      group('title', 'story', ['notes/__init__.py:1']),
+      group('pending', 'story', []),
+      group('render', 'diff', []),
+      group('PetInsurance', 'story', []),
+    ]);
+    expect(kept.map((g) => g.symbol)).toEqual(['title', 'render', 'PetInsurance']);
   });
 });
