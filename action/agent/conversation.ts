@@ -24,7 +24,10 @@ export interface StablePrefix {
   tools: ApiTool[];
 }
 
-/** One untrusted input, e.g. `{ label: 'issue #12 body', text }`. */
+/**
+ * One untrusted input, e.g. `{ label: 'issue #12 body', text }`. The label is written by the stage (it
+ * names the input) and shows outside the fence; only `text` may come from untrusted sources.
+ */
 export interface UntrustedInput {
   label: string;
   text: string;

@@ -8,6 +8,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { UsageFields } from '../../core/results.js';
 import type { AgentRole } from '../../core/roles.js';
+import { describeReport } from '../../core/sanitize.js';
 import type { CommandToolOptions } from './command-tool.js';
 import { buildRequest, firstMessage, stablePrefix } from './conversation.js';
 import type { SanitizedInput, UntrustedInput } from './conversation.js';
@@ -146,6 +147,10 @@ export async function runAgent(input: AgentRunInput, deps: AgentDeps): Promise<A
   );
   const first = firstMessage(input.task, input.untrusted, settings.maxUntrustedChars);
   const messages: MessageParam[] = [first.message];
+  for (const { label, report: removed } of [briefReport, ...first.reports]) {
+    const summary = describeReport(removed);
+    if (summary) log(`${role}: sanitised ${label}: ${summary}`);
+  }
   const { price, pricedAs } = priceOf(settings.model);
   const context: ToolContext = { workspace, filesChanged: new Set() };
   let usage = ZERO_USAGE;
