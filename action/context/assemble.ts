@@ -93,7 +93,8 @@ export async function assembleContext(options: AssembleOptions): Promise<Context
   const brief = renderBrief({
     repoName: basename(repoDir),
     trackedFiles: { count: tracked.files.length, source: tracked.source },
-    ...(terms.title !== undefined ? { storyTitle: terms.title } : {}),
+    // A story without a title line still gets its relevant-files section.
+    ...(options.story !== undefined ? { storyTitle: terms.title ?? '(untitled)' } : {}),
     ...(options.diff !== undefined ? { diffFiles: diff.files.length } : {}),
     stacks,
     conventions,

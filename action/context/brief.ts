@@ -176,7 +176,7 @@ export function renderBrief(input: BriefInput): string {
   const header = [
     `Context brief for ${input.repoName}: ${input.trackedFiles.count} tracked files (${input.trackedFiles.source === 'git' ? 'git ls-files' : 'folder walk, not a git repository'}), assembled mechanically.`,
   ];
-  if (input.storyTitle) header.push(`Story: ${input.storyTitle}`);
+  if (input.storyTitle !== undefined) header.push(`Story: ${input.storyTitle}`);
   if (input.diffFiles !== undefined) header.push(`Diff: ${input.diffFiles} file(s) changed.`);
   if (!input.stacks.some((s) => s.test !== undefined)) {
     header.push(
