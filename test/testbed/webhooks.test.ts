@@ -3,6 +3,15 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import examples from '@octokit/webhooks-examples';
+import type {
+  IssueCommentCreatedEvent,
+  IssueCommentEditedEvent,
+  IssuesLabeledEvent,
+  PullRequestClosedEvent,
+  PullRequestOpenedEvent,
+  PullRequestSynchronizeEvent,
+  WorkflowRunCompletedEvent,
+} from '@octokit/webhooks-types';
 import { verify } from '@octokit/webhooks-methods';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { startGitHub } from '../../testbed/github/index.js';
@@ -50,6 +59,13 @@ beforeEach(async () => {
   world = buildWorld(github, { url: receiverUrl, secret: SECRET });
 });
 
+/** The payload of the `index`th delivery received, typed as the webhook event it should be. */
+function payloadAt<T>(index: number): T {
+  const delivery = received[index];
+  if (delivery === undefined) throw new Error(`no delivery #${index}`);
+  return JSON.parse(delivery.body) as T;
+}
+
 /** The events received so far, as `event.action`. */
 function eventNames(): string[] {
   return received.map((delivery) => {
@@ -60,9 +76,10 @@ function eventNames(): string[] {
 
 /** The keys of the webhooks-examples example for an event and action, one level into each object. */
 function exampleShape(event: string, action: string): Record<string, string[]> {
-  const group = (examples as { name: string; examples: Record<string, unknown>[] }[]).find(
-    (entry) => entry.name === event,
-  );
+  // The package is CommonJS JSON: its default import is the array, typed as the module namespace.
+  const loaded = examples as unknown as { default?: unknown };
+  const definitions = (loaded.default ?? loaded) as { name: string; examples: Record<string, unknown>[] }[];
+  const group = definitions.find((entry) => entry.name === event);
   const example = group?.examples.find((candidate) => candidate.action === action);
   if (example === undefined) throw new Error(`no example for ${event}.${action}`);
   const shape: Record<string, string[]> = { '': Object.keys(example) };
@@ -73,10 +90,11 @@ function exampleShape(event: string, action: string): Record<string, string[]> {
 }
 
 /** The keys of `shape` that `payload` lacks (the testbed must send at least what GitHub's examples show). */
-function missingKeys(payload: Record<string, unknown>, shape: Record<string, string[]>): string[] {
+function missingKeys(payload: object, shape: Record<string, string[]>): string[] {
   const missing: string[] = [];
+  const top = payload as Record<string, unknown>;
   for (const [object, keys] of Object.entries(shape)) {
-    const target = object === '' ? payload : (payload[object] as Record<string, unknown> | undefined);
+    const target = object === '' ? top : (top[object] as Record<string, unknown> | undefined);
     if (target === undefined) {
       if (!['enterprise', 'organization', 'installation', 'changes'].includes(object)) missing.push(object);
       continue;
@@ -104,11 +122,11 @@ describe('automatic deliveries', () => {
     );
     expect(labeled.headers['content-type']).toBe('application/json');
     expect(labeled.headers['x-github-delivery']).toMatch(/^[0-9a-f-]{36}$/);
-    const payload = JSON.parse(labeled.body) as Record<string, any>;
-    expect(payload.label.name).toBe('ai:implement');
+    const payload = payloadAt<IssuesLabeledEvent>(1);
+    expect(payload.label?.name).toBe('ai:implement');
     expect(payload.sender).toMatchObject({ login: 'alice', type: 'User' });
-    expect(payload.installation.id).toBe(world.installation.id);
-    expect(payload.organization.login).toBe('acme');
+    expect(payload.installation?.id).toBe(world.installation.id);
+    expect(payload.organization?.login).toBe('acme');
     expect(missingKeys(payload, exampleShape('issues', 'labeled'))).toEqual([]);
   });
 
@@ -132,14 +150,14 @@ describe('automatic deliveries', () => {
       'issue_comment.created',
       'issue_comment.edited',
     ]);
-    const [, fromBot, fromAlice, edited] = received.map(
-      (delivery) => JSON.parse(delivery.body) as Record<string, any>,
-    );
-    expect(fromBot!.sender).toMatchObject({ login: 'ai-orchestrator[bot]', type: 'Bot' });
-    expect(fromBot!.comment.performed_via_github_app.id).toBe(world.app.id);
-    expect(fromAlice!.comment.author_association).toBe('COLLABORATOR');
-    expect(edited!.changes).toEqual({ body: { from: '/approve' } });
-    expect(missingKeys(fromAlice!, exampleShape('issue_comment', 'created'))).toEqual([]);
+    const fromBot = payloadAt<IssueCommentCreatedEvent>(1);
+    const fromAlice = payloadAt<IssueCommentCreatedEvent>(2);
+    const edited = payloadAt<IssueCommentEditedEvent>(3);
+    expect(fromBot.sender).toMatchObject({ login: 'ai-orchestrator[bot]', type: 'Bot' });
+    expect(fromBot.comment.performed_via_github_app?.id).toBe(world.app.id);
+    expect(fromAlice.comment.author_association).toBe('COLLABORATOR');
+    expect(edited.changes).toEqual({ body: { from: '/approve' } });
+    expect(missingKeys(fromAlice, exampleShape('issue_comment', 'created'))).toEqual([]);
   });
 
   it('sends pull_request opened, synchronize and closed (merged) as the pull request moves', async () => {
@@ -155,16 +173,16 @@ describe('automatic deliveries', () => {
     await world.bot.rest.pulls.merge({ ...WIDGETS, pull_number: pull.number, sha: second });
     await github.webhooks.settled();
     expect(eventNames()).toEqual(['pull_request.opened', 'pull_request.synchronize', 'pull_request.closed']);
-    const [opened, synchronize, closed] = received.map(
-      (delivery) => JSON.parse(delivery.body) as Record<string, any>,
-    );
-    expect([synchronize!.before, synchronize!.after, synchronize!.sender.login]).toEqual([
+    const opened = payloadAt<PullRequestOpenedEvent>(0);
+    const synchronize = payloadAt<PullRequestSynchronizeEvent>(1);
+    const closed = payloadAt<PullRequestClosedEvent>(2);
+    expect([synchronize.before, synchronize.after, synchronize.sender.login]).toEqual([
       first,
       second,
       'alice',
     ]);
-    expect([closed!.pull_request.merged, closed!.pull_request.state]).toEqual([true, 'closed']);
-    expect(missingKeys(opened!, exampleShape('pull_request', 'opened'))).toEqual([]);
+    expect([closed.pull_request.merged, closed.pull_request.state]).toEqual([true, 'closed']);
+    expect(missingKeys(opened, exampleShape('pull_request', 'opened'))).toEqual([]);
   });
 
   it('sends workflow_run requested, in_progress and completed when the harness runs a dispatch', async () => {
@@ -186,7 +204,7 @@ describe('automatic deliveries', () => {
       'workflow_run.in_progress',
       'workflow_run.completed',
     ]);
-    const completed = JSON.parse(received[2]!.body) as Record<string, any>;
+    const completed = payloadAt<WorkflowRunCompletedEvent>(2);
     expect(completed.workflow_run).toMatchObject({ id: run.id, status: 'completed', conclusion: 'success' });
     expect(completed.sender.login).toBe('ai-orchestrator[bot]');
     expect(missingKeys(completed, exampleShape('workflow_run', 'completed'))).toEqual([]);
