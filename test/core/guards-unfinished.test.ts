@@ -1,4 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
+import fc from 'fast-check';
+import { scanLines, syntaxOf } from '../../core/guards/lexer.js';
 import { findUnfinishedWork } from '../../core/guards/unfinished-work.js';
 import { addedFile, changedFile, W } from './guards-fixtures.js';
 
@@ -241,5 +243,31 @@ describe('unfinished work: empty bodies that ignore their parameters', () => {
       flagged('a.py', ['try:', '    run()', 'except ValueError as error:', '    pass'].join('\n')),
     ).toEqual([3]);
     expect(flagged('a.py', ['try:', '    run()', 'except ValueError:', '    pass'].join('\n'))).toEqual([]);
+  });
+});
+
+describe('the lexer under the guards', () => {
+  it('property: keeps each line the same length with comments and strings blanked, and never throws', () => {
+    const paths = ['a.ts', 'a.py', 'a.go', 'a.rs', 'A.java', 'a.sh', 'a.sql', 'a.html', 'a.css'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.array(fc.string({ unit: 'binary', maxLength: 60 }), { maxLength: 8 }),
+        (path, texts) => {
+          const lines = texts.map((text, i) => ({ line: i + 1, text }));
+          const scanned = scanLines(lines, syntaxOf(path)!);
+          expect(scanned.map((l) => l.code.length)).toEqual(texts.map((t) => t.length));
+          expect(() => findUnfinishedWork(addedFile(path, texts.join('\n')), false)).not.toThrow();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('separates code, comments and strings', () => {
+    const [line] = scanLines([{ line: 1, text: `const a = "x // y"; // ${W.todo} z` }], syntaxOf('a.ts')!);
+    expect(line?.strings).toEqual(['x // y']);
+    expect(line?.comments).toEqual([` ${W.todo} z`]);
+    expect(line?.code.trimEnd()).toBe('const a = "      ";');
   });
 });
