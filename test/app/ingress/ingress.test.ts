@@ -346,6 +346,18 @@ describe('ordering', () => {
   });
 });
 
+describe('starting', () => {
+  it('fails when the port is taken, and leaves the store it was given open and its leases free', async () => {
+    const { app } = await start();
+    const recording = recordingApp();
+    const taken = { ...config, port: Number(app.url.port) };
+    await expect(startApp({ config: taken, app: recording.factory, store })).rejects.toThrow(/EADDRINUSE/);
+    expect(await store.deliveries.get('no-such-delivery')).toBeNull();
+    const held = (await store.pendingDeliveries.list()).filter((p) => p.leaseOwner !== app.queue.owner);
+    expect(held.filter((p) => Date.parse(p.leaseUntil) > Date.now())).toEqual([]);
+  });
+});
+
 describe('health', () => {
   it('answers /healthz', async () => {
     const { app } = await start();
