@@ -4,6 +4,7 @@
  */
 import { processIO, EXIT } from './io.js';
 import type { CliIO } from './io.js';
+import { contextCommand, CONTEXT_USAGE } from './context.js';
 import { gateCommand, GATE_USAGE } from './gate.js';
 import { policyCommand, POLICY_USAGE } from './policy.js';
 
@@ -11,13 +12,16 @@ const USAGE = `ai-orchestrator: AI agents plan, implement, test, review and deli
 
 ${POLICY_USAGE}
 
-${GATE_USAGE}`;
+${GATE_USAGE}
+
+${CONTEXT_USAGE}`;
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   gate: gateCommand,
+  context: contextCommand,
 };
 
 /** Runs one command line (without the node and script paths) and returns its exit code. */

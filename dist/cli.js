@@ -649,7 +649,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -657,7 +657,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -866,7 +866,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -912,8 +912,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1042,16 +1042,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1271,15 +1271,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -1609,7 +1609,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1667,11 +1667,11 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob2, options, returnState = false) => {
+    var picomatch3 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch3(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1687,16 +1687,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob2, options) : picomatch3.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob: glob2, posix });
+        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex, options, { glob: glob2, posix });
         const result = { glob: glob2, state, regex, posix, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1722,7 +1722,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex, options, { glob: glob2, posix } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob: glob2, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1739,24 +1739,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex, options, posix);
+          match = picomatch3.matchBase(input2, regex, options, posix);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob2, options, posix = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
+    picomatch3.matchBase = (input2, glob2, options, posix = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
       return regex.test(utils.basename(input2, { windows: posix }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input2, options) => scan(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input2, options) => scan(input2, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1767,13 +1767,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1784,9 +1784,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse3(input2, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1795,8 +1795,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
-    module.exports = picomatch2;
+    picomatch3.constants = constants2;
+    module.exports = picomatch3;
   }
 });
 
@@ -1806,14 +1806,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob2, options, returnState = false) {
+    function picomatch3(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -9158,8 +9158,2140 @@ var processIO = {
 };
 var EXIT = { ok: 0, failed: 1, badInput: 2 };
 
-// cli/gate.ts
+// cli/context.ts
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+
+// action/context/assemble.ts
+import { basename, resolve } from "node:path";
+
+// action/context/brief.ts
+var MAX_BRIEF_LINES = 50;
+var MAX_LINE_CHARS = 180;
+function clip(line) {
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}\u2026` : line;
+}
+function stackLine(stack) {
+  const what = [
+    stack.kind,
+    stack.packageManager,
+    stack.workspace ? `workspace ${stack.workspace}` : void 0
+  ].filter((part) => part !== void 0).join(", ");
+  const commands = ["test", "lint", "build", "typecheck"].filter((name) => stack[name] !== void 0).map((name) => `${name}: ${stack[name]}`);
+  const notes = stack.notes.length > 0 ? ` (${stack.notes.join("; ")})` : "";
+  return `- ${stack.path} [${what}] ${commands.length > 0 ? commands.join(" | ") : "no commands"}${notes}`;
+}
+var GROUP_AT = 3;
+var GROUP_NAMES = 3;
+function naturalCompare(a, b) {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+function contains(stack, file2) {
+  return stack.path === "." || file2.startsWith(`${stack.path}/`);
+}
+function stackItems(stacks, relevantFiles) {
+  const rankOf = (stack) => {
+    if (stack.path === ".") return -1;
+    const at = relevantFiles.findIndex((f) => contains(stack, f.path));
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  const ordered = [...stacks].sort((a, b) => rankOf(a) - rankOf(b) || naturalCompare(a.path, b.path));
+  const items = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const stack of ordered) {
+    if (rankOf(stack) !== Number.MAX_SAFE_INTEGER) {
+      items.push(stackLine(stack));
+      continue;
+    }
+    const key = stackLine({ ...stack, path: "" });
+    const group = groups.get(key) ?? [];
+    group.push(stack);
+    groups.set(key, group);
+  }
+  for (const [, group] of groups) {
+    if (group.length < GROUP_AT) {
+      items.push(...group.map(stackLine));
+      continue;
+    }
+    const names = group.slice(0, GROUP_NAMES).map((s) => s.path);
+    const folders = `${group.length} folders (${names.join(", ")}${group.length > GROUP_NAMES ? ", \u2026" : ""})`;
+    items.push(stackLine({ ...group[0], path: folders }));
+  }
+  return items;
+}
+function conventionItems(conventions) {
+  const items = [];
+  if (conventions.languages.length > 0) {
+    items.push(
+      `- Languages: ${conventions.languages.map((l) => `${l.language} ${l.percent}% (${l.files})`).join(", ")}`
+    );
+  }
+  items.push(
+    conventions.tools.length > 0 ? `- Lint/format/type configs: ${conventions.tools.map((t) => `${t.tool} (${t.files.join(", ")})`).join("; ")}` : "- Lint/format/type configs: none found"
+  );
+  const tests = conventions.tests;
+  if (tests.total === 0) items.push("- Tests: no test files found by name");
+  else {
+    const patterns = tests.patterns.slice(0, 3).map((p) => `${p.pattern} \xD7${p.count} (e.g. ${p.example})`).join(", ");
+    const where = [
+      tests.dirs.length > 0 ? `under ${tests.dirs.map((d) => `${d}/`).join(", ")}` : void 0,
+      tests.colocated > 0 ? `${tests.colocated} beside the code` : void 0
+    ].filter((part) => part !== void 0).join("; ");
+    items.push(`- Tests: ${tests.total} files; ${patterns}; ${where}`);
+  }
+  for (const note of conventions.notes) items.push(`- ${note}`);
+  return items;
+}
+function callerLine(group) {
+  const defined = group.definedAt.length > 0 ? `, defined at ${group.definedAt.join(", ")}` : "";
+  const head = `- ${group.symbol} (${group.source === "diff" ? "changed by the diff" : "named in the story"}${defined}): `;
+  if (group.total === 0) return `${head}no uses found`;
+  let line = head;
+  let shown = 0;
+  for (const site of group.sites) {
+    const piece = `${shown > 0 ? ", " : ""}${site.file}:${site.line}`;
+    const rest = group.total - shown - 1;
+    const tail = rest > 0 ? ` (+${rest} more)` : "";
+    if ((line + piece + tail).length > MAX_LINE_CHARS && shown > 0) break;
+    line += piece;
+    shown++;
+  }
+  return group.total > shown ? `${line} (+${group.total - shown} more)` : line;
+}
+function fit(sections, fixedLines, budget) {
+  const count2 = () => fixedLines + sections.reduce((n, s) => n + 1 + s.items.length, 0) + sections.length - 1;
+  while (count2() > budget) {
+    let victim;
+    for (const s of sections) {
+      if (s.items.length > s.min && (!victim || s.items.length - s.min > victim.items.length - victim.min))
+        victim = s;
+    }
+    if (!victim) return;
+    victim.items.pop();
+    victim.omitted++;
+  }
+}
+function renderBrief(input2) {
+  const header = [
+    `Context brief for ${input2.repoName}: ${input2.trackedFiles.count} tracked files (${input2.trackedFiles.source === "git" ? "git ls-files" : "folder walk, not a git repository"}), assembled mechanically.`
+  ];
+  if (input2.storyTitle !== void 0) header.push(`Story: ${input2.storyTitle}`);
+  if (input2.diffFiles !== void 0) header.push(`Diff: ${input2.diffFiles} file(s) changed.`);
+  if (!input2.stacks.some((s) => s.test !== void 0)) {
+    header.push(
+      "No test command was found in this repository: none is given below, and none should be assumed."
+    );
+  }
+  const sections = [
+    {
+      title: "Stacks and commands (run each from its folder)",
+      items: stackItems(input2.stacks, input2.relevantFiles),
+      min: 3,
+      omitted: 0
+    },
+    { title: "Conventions", items: conventionItems(input2.conventions), min: 3, omitted: 0 }
+  ];
+  if (input2.storyTitle !== void 0 || input2.diffFiles !== void 0) {
+    const subject = input2.storyTitle !== void 0 ? "the story" : "the diff";
+    sections.push({
+      title: `Files relevant to ${subject} (best first)`,
+      items: input2.relevantFiles.length > 0 ? input2.relevantFiles.map((f) => `- ${f.path}: ${f.reasons.join("; ")}`) : [`- no tracked file matched ${subject}'s words, paths or identifiers`],
+      min: 5,
+      omitted: 0
+    });
+  }
+  if (input2.callers.length > 0) {
+    sections.push({
+      title: `Callers of the symbols the story names or the diff changes${input2.searchTruncated ? " (search bounded: may be incomplete)" : ""}`,
+      items: input2.callers.map(callerLine),
+      min: 3,
+      omitted: 0
+    });
+  }
+  if (input2.lessons.length > 0) {
+    sections.push({
+      title: "Lessons from earlier runs in this repository",
+      items: input2.lessons.map((lesson, i) => `${i + 1}. ${lesson}`),
+      min: input2.lessons.length,
+      omitted: 0
+    });
+  }
+  fit(sections, header.length + 1, MAX_BRIEF_LINES);
+  const lines = [...header];
+  for (const s of sections) {
+    lines.push("", `${s.title}${s.omitted > 0 ? ` (${s.omitted} more not shown)` : ""}:`, ...s.items);
+  }
+  return lines.slice(0, MAX_BRIEF_LINES).map(clip).join("\n");
+}
+
+// action/context/definitions.ts
+var NAME = "([A-Za-z_$][\\w$]*)";
+var NOT_METHODS = /* @__PURE__ */ new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "catch",
+  "return",
+  "function",
+  "with",
+  "elif",
+  "else",
+  "do",
+  "try",
+  "new",
+  "typeof",
+  "await",
+  "yield",
+  "foreach",
+  "synchronized"
+]);
+var VARIABLE = new RegExp(`\\b(?:const|let|var|val)\\s+${NAME}`);
+var PATTERNS = [
+  // function f / class C / interface I / enum E / trait T / struct S / def f / fn f / func f / fun f / type T / record R
+  new RegExp(
+    `\\b(?:function\\*?|class|interface|enum|trait|struct|union|module|namespace|def|fn|func|fun|type|record|object|protocol|typealias)\\s+${NAME}`
+  ),
+  // Go methods: func (r *Recv) Name(
+  new RegExp(`\\bfunc\\s*\\([^)]*\\)\\s*${NAME}\\s*[(\\[]`),
+  // const x / let x / var x / val x (JS, TS, Go, Kotlin, Scala, Swift)
+  VARIABLE,
+  // JS/TS/C# methods and functions written as `name(args) {` (optionally typed, with modifiers)
+  new RegExp(
+    `^\\s*(?:(?:export|default|public|private|protected|internal|static|async|override|readonly|abstract|get|set|final|virtual)\\s+)*\\*?${NAME}\\s*(?:<[^>]*>)?\\s*\\([^)]*\\)\\s*(?::\\s*[^={;]+)?\\{\\s*$`
+  ),
+  // Java/Kotlin/C# methods with at least one modifier: `public static Foo bar(`
+  new RegExp(
+    `^\\s*(?:(?:public|private|protected|internal|static|final|abstract|synchronized|native|default|override|virtual|async)\\s+)+(?:<[^>]+>\\s+)?[\\w<>\\[\\],.?]+\\s+${NAME}\\s*\\(`
+  ),
+  // Class fields holding functions: `name = (…) =>` / `name = async x =>`
+  new RegExp(
+    `^\\s*(?:(?:public|private|protected|static|readonly)\\s+)*${NAME}\\s*=\\s*(?:async\\s*)?(?:\\([^)]*\\)|[A-Za-z_$][\\w$]*)\\s*=>`
+  ),
+  // Python/Ruby constants at module level: `MAX_SIZE = 3`
+  /^([A-Z][A-Z0-9_]+)\s*=[^=]/
+];
+function definedNames(line, moduleLevelOnly = false) {
+  const names = [];
+  const indented = /^\s/.test(line);
+  for (const pattern of PATTERNS) {
+    if (moduleLevelOnly && indented && pattern === VARIABLE) continue;
+    const match = pattern.exec(line);
+    const name = match?.[1];
+    if (name && !NOT_METHODS.has(name) && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+function defines(line, symbol2) {
+  return definedNames(line).includes(symbol2);
+}
+
+// action/context/callers.ts
+var MAX_SYMBOLS = 12;
+var MIN_SYMBOL_LENGTH = 3;
+function pickSymbols(diffSymbols, storyIdentifiers) {
+  const out = [];
+  const add = (name, source) => {
+    if (name.length >= MIN_SYMBOL_LENGTH && out.length < MAX_SYMBOLS && !out.some((s) => s.name === name)) {
+      out.push({ name, source });
+    }
+  };
+  for (const name of diffSymbols) add(name, "diff");
+  for (const name of storyIdentifiers) add(name, "story");
+  return out;
+}
+function wordPattern(symbol2) {
+  return new RegExp(`(?<![\\w$])${symbol2.replace(/[$]/g, "\\$")}(?![\\w$])`);
+}
+function groupCallers(symbols, hits, perSymbol) {
+  const groups = [];
+  for (const symbol2 of symbols) {
+    const pattern = wordPattern(symbol2.name);
+    const definedAt = [];
+    const uses = [];
+    for (const hit of hits) {
+      if (!pattern.test(hit.text)) continue;
+      if (defines(hit.text, symbol2.name)) {
+        if (definedAt.length < 3) definedAt.push(`${hit.file}:${hit.line}`);
+      } else {
+        uses.push({ file: hit.file, line: hit.line, text: hit.text.trim() });
+      }
+    }
+    const firstPerFile = [];
+    const rest = [];
+    const seenFiles = /* @__PURE__ */ new Set();
+    for (const use of uses) {
+      if (seenFiles.has(use.file)) rest.push(use);
+      else {
+        seenFiles.add(use.file);
+        firstPerFile.push(use);
+      }
+    }
+    groups.push({
+      symbol: symbol2.name,
+      source: symbol2.source,
+      definedAt,
+      sites: [...firstPerFile, ...rest].slice(0, perSymbol),
+      total: uses.length
+    });
+  }
+  return groups;
+}
+var MAX_PLAIN_WORD_DEFINITIONS = 2;
+function keepSpecificSymbols(groups) {
+  return groups.filter((group) => {
+    if (group.source === "diff" || !/^[a-z]+$/.test(group.symbol)) return true;
+    const files = new Set(group.definedAt.map((at) => at.slice(0, at.lastIndexOf(":"))));
+    return files.size >= 1 && files.size <= MAX_PLAIN_WORD_DEFINITIONS;
+  });
+}
+function definitionsByFile(groups) {
+  const out = /* @__PURE__ */ new Map();
+  for (const group of groups) {
+    for (const at of group.definedAt) {
+      const file2 = at.slice(0, at.lastIndexOf(":"));
+      const list3 = out.get(file2) ?? [];
+      if (!list3.includes(group.symbol)) list3.push(group.symbol);
+      out.set(file2, list3);
+    }
+  }
+  return out;
+}
+
+// action/context/code-search.ts
+import { spawn } from "node:child_process";
+
+// action/context/paths.ts
+var FOREIGN_DIRS = /* @__PURE__ */ new Set([
+  ".git",
+  "node_modules",
+  "bower_components",
+  "vendor",
+  "third_party",
+  "third-party",
+  "dist",
+  "build",
+  "target",
+  "out",
+  "coverage",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  ".gradle",
+  ".next",
+  ".nuxt",
+  "testdata",
+  "fixtures",
+  "__fixtures__",
+  "site-packages"
+]);
+function dirOf(path) {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "." : path.slice(0, slash);
+}
+function baseName(path) {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+function joinPath(dir, name) {
+  return dir === "." ? name : `${dir}/${name}`;
+}
+function selfAndAncestors(dir) {
+  const out = [dir];
+  let current = dir;
+  while (current !== ".") {
+    current = dirOf(current);
+    out.push(current);
+  }
+  return out;
+}
+function relativeTo(ancestor, path) {
+  if (ancestor === path) return ".";
+  return ancestor === "." ? path : path.slice(ancestor.length + 1);
+}
+function upwardPrefix(dir, ancestor) {
+  const depth = dir === "." ? 0 : dir.split("/").length;
+  const ancestorDepth = ancestor === "." ? 0 : ancestor.split("/").length;
+  const ups = depth - ancestorDepth;
+  return ups === 0 ? "./" : "../".repeat(ups);
+}
+function depthOf(path) {
+  let depth = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) depth++;
+  return depth;
+}
+var FOREIGN_SEGMENT = new RegExp(
+  `(?:^|/)(?:${[...FOREIGN_DIRS].map((d) => d.replace(/[.]/g, "\\.")).join("|")})/`
+);
+function inForeignDir(path) {
+  return FOREIGN_SEGMENT.test(path);
+}
+
+// action/context/languages.ts
+var LANGUAGE_BY_EXTENSION = /* @__PURE__ */ new Map([
+  ["ts", "TypeScript"],
+  ["tsx", "TypeScript"],
+  ["mts", "TypeScript"],
+  ["cts", "TypeScript"],
+  ["js", "JavaScript"],
+  ["jsx", "JavaScript"],
+  ["mjs", "JavaScript"],
+  ["cjs", "JavaScript"],
+  ["py", "Python"],
+  ["pyi", "Python"],
+  ["go", "Go"],
+  ["rs", "Rust"],
+  ["java", "Java"],
+  ["kt", "Kotlin"],
+  ["kts", "Kotlin"],
+  ["scala", "Scala"],
+  ["groovy", "Groovy"],
+  ["rb", "Ruby"],
+  ["php", "PHP"],
+  ["cs", "C#"],
+  ["fs", "F#"],
+  ["c", "C"],
+  ["h", "C"],
+  ["cc", "C++"],
+  ["cpp", "C++"],
+  ["cxx", "C++"],
+  ["hpp", "C++"],
+  ["hh", "C++"],
+  ["m", "Objective-C"],
+  ["swift", "Swift"],
+  ["dart", "Dart"],
+  ["ex", "Elixir"],
+  ["exs", "Elixir"],
+  ["erl", "Erlang"],
+  ["hs", "Haskell"],
+  ["clj", "Clojure"],
+  ["lua", "Lua"],
+  ["r", "R"],
+  ["jl", "Julia"],
+  ["zig", "Zig"],
+  ["vue", "Vue"],
+  ["svelte", "Svelte"],
+  ["sh", "Shell"],
+  ["bash", "Shell"],
+  ["zsh", "Shell"],
+  ["ps1", "PowerShell"],
+  ["sql", "SQL"],
+  ["proto", "Protocol Buffers"],
+  ["tf", "HCL"]
+]);
+var OTHER_TEXT = /* @__PURE__ */ new Set([
+  "md",
+  "markdown",
+  "rst",
+  "txt",
+  "json",
+  "yml",
+  "yaml",
+  "toml",
+  "ini",
+  "cfg",
+  "xml",
+  "html",
+  "htm",
+  "css",
+  "scss",
+  "less",
+  "graphql",
+  "gql",
+  "gradle",
+  "properties",
+  "env",
+  "csv"
+]);
+var TEXT_NAMES = /* @__PURE__ */ new Set([
+  "Makefile",
+  "makefile",
+  "GNUmakefile",
+  "Dockerfile",
+  "Jenkinsfile",
+  "Pipfile",
+  "Gemfile"
+]);
+var NOISE = /(?:\.min\.(?:js|css)|\.map|\.lock|-lock\.json|-lock\.yaml|\.snap|\.pb\.go|_pb2\.py|\.d\.ts)$/;
+function extensionOf(name) {
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
+}
+function languageOf(path) {
+  return LANGUAGE_BY_EXTENSION.get(extensionOf(baseName(path)));
+}
+function isSearchableSource(path) {
+  return languageOf(path) !== void 0 && !NOISE.test(path) && !inForeignDir(path);
+}
+function isRankableText(path) {
+  const name = baseName(path);
+  if (NOISE.test(name) || inForeignDir(path)) return false;
+  const ext = extensionOf(name);
+  return LANGUAGE_BY_EXTENSION.has(ext) || OTHER_TEXT.has(ext) || TEXT_NAMES.has(name) || name.startsWith("Dockerfile");
+}
+function sourceExtensions() {
+  return [...LANGUAGE_BY_EXTENSION.keys()];
+}
+function languageMix(files, limit) {
+  const counts = /* @__PURE__ */ new Map();
+  let total = 0;
+  for (const path of files) {
+    const language = languageOf(path);
+    if (!language || inForeignDir(path)) continue;
+    counts.set(language, (counts.get(language) ?? 0) + 1);
+    total++;
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([language, count2]) => ({ language, files: count2, percent: Math.round(count2 / total * 100) }));
+}
+
+// action/context/read-files.ts
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+var CONCURRENCY = 64;
+var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+async function readTextFiles(repoDir, paths, limits) {
+  const out = /* @__PURE__ */ new Map();
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      const text3 = await readOne(join(repoDir, path), limits);
+      if (text3 !== void 0) out.set(path, text3);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  return out;
+}
+async function readOne(fullPath, limits) {
+  let handle;
+  try {
+    handle = await open(fullPath, OPEN_FLAGS);
+  } catch {
+    return void 0;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return void 0;
+    if (stats.size > limits.maxBytes && limits.oversize === "skip") return void 0;
+    const buffer = Buffer.alloc(Math.min(stats.size, limits.maxBytes));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    if (bytes.subarray(0, 8e3).includes(0)) return void 0;
+    return bytes.toString("utf8");
+  } catch {
+    return void 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+// action/context/code-search.ts
+var MAX_HITS = 5e3;
+var MAX_SCAN_FILES = 5e3;
+var MAX_SCAN_FILE_BYTES = 512 * 1024;
+var MAX_SCAN_TOTAL_BYTES = 32 * 1024 * 1024;
+var MAX_HIT_CHARS = 240;
+function clipLine(text3) {
+  return text3.length > MAX_HIT_CHARS ? text3.slice(0, MAX_HIT_CHARS) : text3;
+}
+async function searchSymbols(repoDir, symbols, tracked) {
+  if (symbols.length === 0) return { hits: [], truncated: false };
+  if (tracked.source === "git") {
+    const viaGit = await gitGrep(repoDir, symbols);
+    if (viaGit) return viaGit;
+  }
+  return scanFiles(repoDir, symbols, tracked.files);
+}
+function gitGrep(repoDir, symbols) {
+  const args = ["-C", repoDir, "-c", "grep.fullName=false", "-c", "grep.lineNumber=true"];
+  args.push("grep", "-I", "-n", "-w", "-F", "--null", "--no-color");
+  for (const symbol2 of symbols) args.push("-e", symbol2);
+  args.push("--", ...sourceExtensions().map((ext) => `*.${ext}`));
+  for (const dir of FOREIGN_DIRS) args.push(`:(exclude)${dir}/`);
+  return new Promise((resolve2) => {
+    const child = spawn("git", args, { stdio: ["ignore", "pipe", "ignore"], windowsHide: true });
+    const hits = [];
+    let truncated = false;
+    let pending = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      if (truncated) return;
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop() ?? "";
+      for (const record2 of lines) {
+        const [file2, line, ...text3] = record2.split("\0");
+        if (file2 === void 0 || line === void 0 || !isSearchableSource(file2)) continue;
+        hits.push({ file: file2, line: Number(line), text: clipLine(text3.join("\0")) });
+        if (hits.length >= MAX_HITS) {
+          truncated = true;
+          child.kill();
+          return;
+        }
+      }
+    });
+    child.on("error", () => resolve2(void 0));
+    child.on("close", (code) => {
+      if (truncated || code === 0 || code === 1) resolve2({ hits, truncated });
+      else resolve2(void 0);
+    });
+  });
+}
+async function scanFiles(repoDir, symbols, files) {
+  const alternatives = symbols.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const pattern = new RegExp(`(?<![\\w$])(?:${alternatives})(?![\\w$])`);
+  const sources = files.filter(isSearchableSource);
+  const hits = [];
+  let truncated = sources.length > MAX_SCAN_FILES;
+  let bytes = 0;
+  const batchSize = 256;
+  const limit = Math.min(sources.length, MAX_SCAN_FILES);
+  for (let start = 0; start < limit; start += batchSize) {
+    const batch = sources.slice(start, Math.min(start + batchSize, limit));
+    const texts = await readTextFiles(repoDir, batch, {
+      maxBytes: MAX_SCAN_FILE_BYTES,
+      oversize: "truncate"
+    });
+    for (const file2 of batch) {
+      const text3 = texts.get(file2);
+      if (text3 === void 0) continue;
+      bytes += text3.length;
+      if (!pattern.test(text3)) continue;
+      const lines = text3.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (!pattern.test(line)) continue;
+        hits.push({ file: file2, line: i + 1, text: clipLine(line.replace(/\r$/, "")) });
+        if (hits.length >= MAX_HITS) return { hits, truncated: true };
+      }
+    }
+    if (bytes >= MAX_SCAN_TOTAL_BYTES) {
+      truncated = truncated || start + batchSize < limit;
+      break;
+    }
+  }
+  return { hits, truncated };
+}
+
+// action/context/toml.ts
+var TomlSyntaxError = class extends Error {
+  name = "TomlSyntaxError";
+};
+function parseToml(text3) {
+  return new TomlReader(text3).read();
+}
+var BARE_KEY = /[A-Za-z0-9_-]/;
+var TomlReader = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  pos = 0;
+  tables = /* @__PURE__ */ new Map();
+  read() {
+    let current = "";
+    this.table(current);
+    for (; ; ) {
+      this.skipBlankLines();
+      if (this.pos >= this.text.length) return this.tables;
+      if (this.peek() === "[") {
+        const array2 = this.text.startsWith("[[", this.pos);
+        this.pos += array2 ? 2 : 1;
+        this.skipSpaces();
+        current = this.readKey().join(".");
+        this.skipSpaces();
+        if (!this.text.startsWith(array2 ? "]]" : "]", this.pos))
+          this.fail("expected the end of a table header");
+        this.pos += array2 ? 2 : 1;
+        this.table(current);
+      } else {
+        const key = this.readKey();
+        this.skipSpaces();
+        if (this.peek() !== "=") this.fail('expected "=" after a key');
+        this.pos++;
+        this.skipSpaces();
+        const value = this.readValue();
+        const last = key.pop();
+        const tableName = [current, ...key].filter((part) => part !== "").join(".");
+        this.table(tableName)[last] = value;
+      }
+      this.endOfLine();
+    }
+  }
+  table(name) {
+    let table = this.tables.get(name);
+    if (!table) {
+      table = {};
+      this.tables.set(name, table);
+    }
+    return table;
+  }
+  peek() {
+    return this.text[this.pos] ?? "";
+  }
+  fail(message) {
+    const line = this.text.slice(0, this.pos).split("\n").length;
+    throw new TomlSyntaxError(`line ${line}: ${message}`);
+  }
+  skipSpaces() {
+    while (this.peek() === " " || this.peek() === "	") this.pos++;
+  }
+  /** Skips whitespace, newlines and comments (between statements and inside arrays). */
+  skipBlankLines() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\r" || c === "\n") this.pos++;
+      else if (c === "#") this.skipComment();
+      else return;
+    }
+  }
+  skipComment() {
+    while (this.pos < this.text.length && this.peek() !== "\n") this.pos++;
+  }
+  endOfLine() {
+    this.skipSpaces();
+    if (this.peek() === "#") this.skipComment();
+    if (this.peek() === "\r") this.pos++;
+    if (this.pos < this.text.length && this.peek() !== "\n") this.fail("expected the end of the line");
+  }
+  readKey() {
+    const parts = [];
+    for (; ; ) {
+      this.skipSpaces();
+      const c = this.peek();
+      if (c === '"' || c === "'") parts.push(this.readString());
+      else {
+        const start = this.pos;
+        while (BARE_KEY.test(this.peek())) this.pos++;
+        if (start === this.pos) this.fail("expected a key");
+        parts.push(this.text.slice(start, this.pos));
+      }
+      this.skipSpaces();
+      if (this.peek() !== ".") return parts;
+      this.pos++;
+    }
+  }
+  readValue() {
+    const c = this.peek();
+    if (c === '"' || c === "'") return this.readString();
+    if (c === "[") return this.readArray();
+    if (c === "{") return this.readInlineTable();
+    const start = this.pos;
+    while (this.pos < this.text.length && !/[,\]}#\r\n]/.test(this.peek())) this.pos++;
+    const raw = this.text.slice(start, this.pos).trim();
+    if (raw === "") this.fail("expected a value");
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+    return raw;
+  }
+  readString() {
+    const quote = this.peek();
+    const triple = this.text.startsWith(quote.repeat(3), this.pos);
+    this.pos += triple ? 3 : 1;
+    if (triple && this.peek() === "\n") this.pos++;
+    else if (triple && this.text.startsWith("\r\n", this.pos)) this.pos += 2;
+    let out = "";
+    for (; ; ) {
+      if (this.pos >= this.text.length) this.fail("unterminated string");
+      const c = this.peek();
+      if (triple ? this.text.startsWith(quote.repeat(3), this.pos) : c === quote) {
+        this.pos += triple ? 3 : 1;
+        while (triple && this.peek() === quote && !this.text.startsWith(quote.repeat(3), this.pos)) {
+          out += quote;
+          this.pos++;
+        }
+        return out;
+      }
+      if (!triple && c === "\n") this.fail("newline in a single-line string");
+      if (c === "\\" && quote === '"') {
+        out += this.readEscape();
+        continue;
+      }
+      out += c;
+      this.pos++;
+    }
+  }
+  readEscape() {
+    const next = this.text[this.pos + 1] ?? "";
+    const simple = {
+      b: "\b",
+      t: "	",
+      n: "\n",
+      f: "\f",
+      r: "\r",
+      '"': '"',
+      "\\": "\\"
+    };
+    if (next in simple) {
+      this.pos += 2;
+      return simple[next];
+    }
+    if (next === "u" || next === "U") {
+      const length = next === "u" ? 4 : 8;
+      const hex3 = this.text.slice(this.pos + 2, this.pos + 2 + length);
+      if (!/^[0-9A-Fa-f]+$/.test(hex3) || hex3.length !== length) this.fail("bad unicode escape");
+      this.pos += 2 + length;
+      return String.fromCodePoint(parseInt(hex3, 16));
+    }
+    if (next === "\n" || next === "\r" || next === " " || next === "	") {
+      this.pos++;
+      while (/[ \t\r\n]/.test(this.peek())) this.pos++;
+      return "";
+    }
+    return this.fail("unknown escape");
+  }
+  readArray() {
+    this.pos++;
+    const items = [];
+    for (; ; ) {
+      this.skipBlankLines();
+      if (this.peek() === "]") {
+        this.pos++;
+        return items;
+      }
+      items.push(this.readValue());
+      this.skipBlankLines();
+      if (this.peek() === ",") this.pos++;
+      else if (this.peek() !== "]") this.fail('expected "," or "]" in an array');
+    }
+  }
+  readInlineTable() {
+    this.pos++;
+    const table = {};
+    for (; ; ) {
+      this.skipSpaces();
+      if (this.peek() === "}") {
+        this.pos++;
+        return table;
+      }
+      const key = this.readKey();
+      this.skipSpaces();
+      if (this.peek() !== "=") this.fail('expected "=" in an inline table');
+      this.pos++;
+      this.skipSpaces();
+      const value = this.readValue();
+      let target = table;
+      for (const part of key.slice(0, -1)) {
+        const existing = target[part];
+        const child = existing && typeof existing === "object" && !Array.isArray(existing) ? existing : {};
+        target[part] = child;
+        target = child;
+      }
+      target[key[key.length - 1]] = value;
+      this.skipSpaces();
+      if (this.peek() === ",") this.pos++;
+      else if (this.peek() !== "}") this.fail('expected "," or "}" in an inline table');
+    }
+  }
+};
+function tomlStrings(value) {
+  if (value === void 0 || typeof value === "boolean") return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(tomlStrings);
+  return Object.values(value).flatMap(tomlStrings);
+}
+
+// action/context/conventions.ts
+var TOOL_FILES = [
+  ["eslint", /^(?:\.eslintrc(?:\.(?:js|cjs|mjs|json|ya?ml))?|eslint\.config\.(?:js|cjs|mjs|ts|mts|cts))$/],
+  [
+    "prettier",
+    /^(?:\.prettierrc(?:\.(?:js|cjs|mjs|json|json5|ya?ml|toml))?|prettier\.config\.(?:js|cjs|mjs|ts))$/
+  ],
+  ["biome", /^biome\.jsonc?$/],
+  ["stylelint", /^(?:\.stylelintrc(?:\.\w+)?|stylelint\.config\.\w+)$/],
+  ["typescript", /^tsconfig(?:\.[\w-]+)?\.json$/],
+  ["ruff", /^\.?ruff\.toml$/],
+  ["black", /^\.black$/],
+  ["flake8", /^\.flake8$/],
+  ["isort", /^\.isort\.cfg$/],
+  ["pylint", /^\.?pylintrc$/],
+  ["mypy", /^\.?mypy\.ini$/],
+  ["pyright", /^pyrightconfig\.json$/],
+  ["golangci-lint", /^\.golangci\.(?:ya?ml|toml|json)$/],
+  ["rustfmt", /^\.?rustfmt\.toml$/],
+  ["clippy", /^\.?clippy\.toml$/],
+  ["checkstyle", /^checkstyle\.xml$/],
+  ["detekt", /^detekt\.ya?ml$/],
+  ["rubocop", /^\.rubocop\.ya?ml$/],
+  ["clang-format", /^\.clang-format$/],
+  ["editorconfig", /^\.editorconfig$/],
+  ["pre-commit", /^\.pre-commit-config\.ya?ml$/],
+  ["commitlint", /^(?:\.commitlintrc(?:\.\w+)?|commitlint\.config\.\w+)$/]
+];
+var PYPROJECT_TOOLS = ["ruff", "black", "isort", "mypy", "pylint", "pyright", "flake8"];
+var INI_TOOLS = [
+  ["flake8", "flake8"],
+  ["mypy", "mypy"],
+  ["isort", "isort"]
+];
+var MAX_FILES_PER_TOOL = 3;
+var ANY_TOOL_FILE = new RegExp(TOOL_FILES.map(([, pattern]) => `(?:${pattern.source})`).join("|"));
+function detectTools(view) {
+  const found = /* @__PURE__ */ new Map();
+  const add = (tool, where) => {
+    const list3 = found.get(tool) ?? [];
+    if (list3.length < MAX_FILES_PER_TOOL && !list3.includes(where)) list3.push(where);
+    found.set(tool, list3);
+  };
+  for (const path of view.files) {
+    if (inForeignDir(path)) continue;
+    const name = baseName(path);
+    if (ANY_TOOL_FILE.test(name)) {
+      for (const [tool, pattern] of TOOL_FILES) if (pattern.test(name)) add(tool, path);
+    }
+    const text3 = view.text(path);
+    if (text3 === void 0) continue;
+    if (name === "package.json") {
+      if (/"prettier"\s*:/.test(text3)) add("prettier", `${path} "prettier"`);
+      if (/"eslintConfig"\s*:/.test(text3)) add("eslint", `${path} "eslintConfig"`);
+    } else if (name === "pyproject.toml") {
+      let tables;
+      try {
+        tables = parseToml(text3);
+      } catch {
+        continue;
+      }
+      for (const tool of PYPROJECT_TOOLS) if (tables.has(`tool.${tool}`)) add(tool, `${path} [tool.${tool}]`);
+    } else if (name === "setup.cfg" || name === "tox.ini") {
+      for (const [tool, section2] of INI_TOOLS) {
+        if (new RegExp(`^\\[${section2}\\]`, "m").test(text3)) add(tool, `${path} [${section2}]`);
+      }
+    }
+  }
+  const order = TOOL_FILES.map(([tool]) => tool);
+  return [...found].sort((a, b) => rank(order, a[0]) - rank(order, b[0])).map(([tool, files]) => ({ tool, files }));
+}
+function rank(order, tool) {
+  const at = order.indexOf(tool);
+  return at < 0 ? order.length : at;
+}
+var TEST_RULES = [
+  [/\.(test|spec)\.([cm]?[jt]sx?)$/, (m) => `*.${m[1]}.${m[2]}`],
+  [/(?:^|\/)__tests__\/.*\.([cm]?[jt]sx?)$/, (m) => `__tests__/*.${m[1]}`],
+  [/(?:^|\/)test_[^/]*\.py$/, () => "test_*.py"],
+  [/_test\.py$/, () => "*_test.py"],
+  [/_test\.go$/, () => "*_test.go"],
+  [/(?:^|\/)tests\/[^/]+\.rs$/, () => "tests/*.rs"],
+  [/(Tests?|IT)\.(java|kt)$/, (m) => `*${m[1]}.${m[2]}`],
+  [/Spec\.(scala|groovy|kt)$/, (m) => `*Spec.${m[1]}`],
+  [/_spec\.rb$/, () => "*_spec.rb"],
+  [/(?:^|\/)test_[^/]*\.rb$/, () => "test_*.rb"]
+];
+var TEST_DIR = /(?:^|\/)(src\/test|test|tests|__tests__|spec|specs|e2e)\//;
+var MAYBE_TEST = /test|spec|IT\.|Spec/i;
+function testPatternOf(path) {
+  if (!MAYBE_TEST.test(path)) return void 0;
+  for (const [pattern, name] of TEST_RULES) {
+    const match = pattern.exec(path);
+    if (match) return name(match);
+  }
+  return void 0;
+}
+function testDirOf(path) {
+  return TEST_DIR.exec(path)?.[1];
+}
+function detectTestLayout(files) {
+  const patterns = /* @__PURE__ */ new Map();
+  const dirs = /* @__PURE__ */ new Map();
+  let colocated = 0;
+  let total = 0;
+  for (const path of files) {
+    if (inForeignDir(path)) continue;
+    const pattern = testPatternOf(path);
+    if (!pattern) continue;
+    total++;
+    const entry = patterns.get(pattern);
+    if (entry) entry.count++;
+    else patterns.set(pattern, { pattern, count: 1, example: path });
+    const dir = testDirOf(path);
+    if (dir) dirs.set(dir, (dirs.get(dir) ?? 0) + 1);
+    else colocated++;
+  }
+  return {
+    dirs: [...dirs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([dir]) => dir),
+    patterns: [...patterns.values()].sort((a, b) => b.count - a.count || (a.pattern < b.pattern ? -1 : 1)),
+    colocated,
+    total
+  };
+}
+function manifestNotes(view) {
+  const notes = [];
+  const pkg = view.text("package.json");
+  if (pkg !== void 0) {
+    if (/"type"\s*:\s*"module"/.test(pkg)) notes.push('Node modules are ESM (package.json "type": "module")');
+    const engine = /"engines"\s*:\s*\{[^}]*"node"\s*:\s*"([^"]+)"/.exec(pkg);
+    if (engine) notes.push(`Node ${engine[1]} (package.json engines)`);
+  }
+  const tsconfig = view.text("tsconfig.json");
+  if (tsconfig !== void 0 && /"strict"\s*:\s*true/.test(tsconfig))
+    notes.push("TypeScript strict mode (tsconfig.json)");
+  const pyproject = view.text("pyproject.toml");
+  const python = pyproject === void 0 ? null : /^requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject);
+  if (python) notes.push(`Python ${python[1]} (pyproject.toml requires-python)`);
+  const gomod = view.text("go.mod");
+  const go = gomod === void 0 ? null : /^go\s+(\S+)/m.exec(gomod);
+  if (go) notes.push(`Go ${go[1]} (go.mod)`);
+  const cargo = view.text("Cargo.toml");
+  const edition = cargo === void 0 ? null : /^edition\s*=\s*"(\d+)"/m.exec(cargo);
+  if (edition) notes.push(`Rust edition ${edition[1]} (Cargo.toml)`);
+  return notes;
+}
+function detectConventions(view) {
+  return {
+    tools: detectTools(view),
+    tests: detectTestLayout(view.files),
+    languages: languageMix(view.files, 5),
+    notes: manifestNotes(view)
+  };
+}
+
+// action/context/diff.ts
+var MAX_DIFF_SYMBOLS = 20;
+function summarizeDiff(diff) {
+  const files = [];
+  const symbols = [];
+  const addSymbols = (text3) => {
+    for (const name of definedNames(text3, true)) {
+      if (name.length >= 3 && !symbols.includes(name) && symbols.length < MAX_DIFF_SYMBOLS)
+        symbols.push(name);
+    }
+  };
+  let oldPath;
+  let oldLeft = 0;
+  let newLeft = 0;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("@@ ") || line.startsWith("diff --git ")) {
+      oldLeft = 0;
+      newLeft = 0;
+    }
+    if (oldLeft > 0 || newLeft > 0) {
+      const mark = line[0];
+      if (mark === "-" || mark === " " || line === "") oldLeft--;
+      if (mark === "+" || mark === " " || line === "") newLeft--;
+      if (mark === "+" || mark === "-") addSymbols(line.slice(1));
+      continue;
+    }
+    if (line.startsWith("--- ")) {
+      oldPath = stripPrefix(line.slice(4));
+    } else if (line.startsWith("+++ ")) {
+      const path = stripPrefix(line.slice(4)) ?? oldPath;
+      if (path && !files.includes(path)) files.push(path);
+    } else if (line.startsWith("@@")) {
+      const header = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@ ?(.*)$/.exec(line);
+      if (!header) continue;
+      oldLeft = header[1] === void 0 ? 1 : Number(header[1]);
+      newLeft = header[2] === void 0 ? 1 : Number(header[2]);
+      if (header[3]) addSymbols(header[3]);
+    }
+  }
+  return { files, symbols };
+}
+function stripPrefix(raw) {
+  const path = raw.split("	")[0]?.trim() ?? "";
+  if (path === "/dev/null" || path === "") return void 0;
+  const unquoted = path.startsWith('"') && path.endsWith('"') ? path.slice(1, -1) : path;
+  return unquoted.replace(/^[ab]\//, "");
+}
+
+// action/context/lessons.ts
+var MAX_LESSONS = 5;
+var MAX_LESSON_CHARS = 200;
+var HIDING_CHARACTERS = (
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
+  /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+);
+var TooManyLessonsError = class extends RangeError {
+  name = "TooManyLessonsError";
+};
+function normalizeLessons(lessons) {
+  if (lessons.length > MAX_LESSONS) {
+    throw new TooManyLessonsError(`at most ${MAX_LESSONS} lessons are allowed, got ${lessons.length}`);
+  }
+  return lessons.map((lesson) => lesson.replace(HIDING_CHARACTERS, "").replace(/\s+/g, " ").trim()).filter((lesson) => lesson !== "").map(
+    (lesson) => lesson.length > MAX_LESSON_CHARS ? `${lesson.slice(0, MAX_LESSON_CHARS - 1)}\u2026` : lesson
+  );
+}
+
+// action/context/manifests.ts
+var READ_ANYWHERE = /* @__PURE__ */ new Set([
+  "package.json",
+  "pnpm-workspace.yaml",
+  "pyproject.toml",
+  "setup.cfg",
+  "tox.ini",
+  "Pipfile",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "go.mod",
+  "Cargo.toml",
+  "Makefile",
+  "makefile",
+  "GNUmakefile"
+]);
+var READ_AT_ROOT = /* @__PURE__ */ new Set(["tsconfig.json"]);
+var REQUIREMENTS = /^(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.txt$/;
+var MAX_MANIFESTS = 400;
+var MAX_MANIFEST_BYTES = 512 * 1024;
+function manifestPaths(files) {
+  const picked = [];
+  for (const path of files) {
+    const name = baseName(path);
+    const depth = depthOf(path);
+    const wanted = READ_ANYWHERE.has(name) || depth === 0 && READ_AT_ROOT.has(name) || REQUIREMENTS.test(name);
+    if (wanted && !inForeignDir(path)) picked.push(path);
+  }
+  picked.sort((a, b) => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return picked.slice(0, MAX_MANIFESTS);
+}
+function isRequirementsFile(name) {
+  return REQUIREMENTS.test(name);
+}
+
+// action/context/story-terms.ts
+var MAX_WORDS = 40;
+var MAX_IDENTIFIERS = 20;
+var STOPWORDS = new Set(
+  "the and for with that this from into onto when then than have has had was were will would should could must may might can cannot not are is be been being its it\u2019s our your their them they there here what which who whom whose why how all any each every some such only also just more most other same own very one two three via per out off over under about above below after before again once while where story stories acceptance criteria criterion given user users able want wants need needs needed so as add adds added adding new make makes use uses used using file files code change changes changed update updates updated support supports should shall test tests tested testing spec specs issue feature implement implements implementation work works done like e.g i.e etc see also please true false null none yes way case cases both either neither but because if else do does did not get gets set sets let lets return returns value values type types data thing things run runs ran running say says said touch touches tell tells try tries tried src lib pkg cmd internal index dist json yaml yml tsx jsx mjs cjs java html css".split(" ")
+);
+var NOT_IDENTIFIERS = /* @__PURE__ */ new Set([
+  "GitHub",
+  "GitLab",
+  "JavaScript",
+  "TypeScript",
+  "PostgreSQL",
+  "MySQL",
+  "MongoDB",
+  "OAuth",
+  "GraphQL",
+  "OpenAPI",
+  "NodeJS",
+  "NextJS",
+  "FastAPI",
+  "PyPI",
+  "YouTube",
+  "LinkedIn",
+  "PayPal",
+  "WordPress",
+  "DevOps",
+  "README",
+  "macOS",
+  "iOS",
+  "JSON",
+  "YAML",
+  "HTML",
+  "HTTP",
+  "HTTPS",
+  "TODO",
+  "FIXME"
+]);
+var KEYWORDS = new Set(
+  "string number boolean object array undefined async await const function class import export interface enum def self this super void int long float double bool char str dict list map".split(
+    " "
+  )
+);
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var CAMEL = /\b[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b/g;
+var SNAKE = /\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b/g;
+var PATH_LIKE = /(?:^|[\s(`'"])((?:[\w.-]+\/)+[\w.-]*|[\w-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|kt|rb|php|cs|c|h|cpp|json|ya?ml|toml|md|sql|sh))(?=$|[\s)`'",:;])/gm;
+function stem(word) {
+  let out = word;
+  if (out.length > 5 && out.endsWith("ies")) return `${out.slice(0, -3)}y`;
+  if (out.length > 5 && out.endsWith("ing")) out = out.slice(0, -3);
+  else if (out.length > 4 && out.endsWith("ed")) out = out.slice(0, -2);
+  else if (out.length > 4 && out.endsWith("es") && !out.endsWith("ses")) out = out.slice(0, -1);
+  else if (out.length > 3 && out.endsWith("s") && !out.endsWith("ss") && !out.endsWith("us"))
+    out = out.slice(0, -1);
+  if (out.length > 3 && out.endsWith("e")) out = out.slice(0, -1);
+  return out;
+}
+function splitWords(text3) {
+  const words = [];
+  let start = -1;
+  const kind = (c) => c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+  for (let i = 0; i <= text3.length; i++) {
+    const k = i < text3.length ? kind(text3.charCodeAt(i)) : 0;
+    if (k === 0) {
+      if (start >= 0) words.push(text3.slice(start, i).toLowerCase());
+      start = -1;
+      continue;
+    }
+    if (start < 0) {
+      start = i;
+      continue;
+    }
+    const prev = kind(text3.charCodeAt(i - 1));
+    const next = i + 1 < text3.length ? kind(text3.charCodeAt(i + 1)) : 0;
+    if (k === 2 && (prev === 1 || prev === 3 || prev === 2 && next === 1)) {
+      words.push(text3.slice(start, i).toLowerCase());
+      start = i;
+    }
+  }
+  return words;
+}
+function isMeaningful(word) {
+  return word.length >= 3 && !STOPWORDS.has(word) && !/^\d+$/.test(word);
+}
+function addUnique(list3, value, max) {
+  if (list3.length < max && !list3.includes(value)) list3.push(value);
+}
+function extractStoryTerms(markdown) {
+  const text3 = markdown.replace(/<!--[\s\S]*?-->/g, " ").replace(/\bhttps?:\/\/\S+/g, " ");
+  const terms = { words: [], labels: [], identifiers: [], paths: [] };
+  const titleLine = text3.split("\n").map((line) => line.replace(/^#+\s*/, "").trim()).find((line) => line !== "");
+  if (titleLine) terms.title = titleLine.length > 100 ? `${titleLine.slice(0, 99)}\u2026` : titleLine;
+  const addIdentifier = (raw) => {
+    const name = raw.replace(/\(\)$/, "");
+    for (const part of name.split(/\.|::|#/)) {
+      const plainWord = part === part.toLowerCase() && !part.includes("_");
+      const generic = plainWord && (STOPWORDS.has(part) || KEYWORDS.has(part));
+      if (IDENTIFIER.test(part) && part.length >= 3 && !NOT_IDENTIFIERS.has(part) && !generic) {
+        addUnique(terms.identifiers, part, MAX_IDENTIFIERS);
+      }
+    }
+  };
+  for (const match of text3.matchAll(/`([^`\n]+)`/g)) {
+    const code = match[1].trim();
+    if (code.includes("/") || /\.[a-z]{1,5}$/.test(code)) {
+      if (/^[\w./-]+$/.test(code))
+        addUnique(terms.paths, code.replace(/^\.\//, "").replace(/\/$/, ""), MAX_IDENTIFIERS);
+    } else if (/^[A-Za-z_][\w.:#]*(?:\(\))?$/.test(code)) {
+      addIdentifier(code);
+    }
+  }
+  for (const match of text3.matchAll(CAMEL)) addIdentifier(match[0]);
+  for (const match of text3.matchAll(SNAKE)) addIdentifier(match[0]);
+  for (const match of text3.matchAll(PATH_LIKE)) {
+    const path = match[1].replace(/^\.\//, "").replace(/[./]+$/, "");
+    if (path.length > 2) addUnique(terms.paths, path, MAX_IDENTIFIERS);
+  }
+  const prose = text3.replace(/`[^`\n]*[/.][^`\n]*`/g, " ").replace(PATH_LIKE, " ");
+  const counts = /* @__PURE__ */ new Map();
+  for (const word of splitWords(prose)) {
+    if (!isMeaningful(word)) continue;
+    const stemmed = stem(word);
+    const entry = counts.get(stemmed);
+    if (entry) entry.count++;
+    else counts.set(stemmed, { count: 1, label: word });
+  }
+  const ranked = [...counts].sort((a, b) => b[1].count - a[1].count).slice(0, MAX_WORDS);
+  terms.words = ranked.map(([word]) => word);
+  terms.labels = ranked.map(([, entry]) => entry.label);
+  return terms;
+}
+
+// action/context/relevance.ts
+var BASENAME_WEIGHT = 3;
+var FOLDER_WEIGHT = 1;
+var NAMED_SCORE = 10;
+var MENTIONED_FILE_SCORE = 40;
+var MENTIONED_FOLDER_SCORE = 8;
+function normalizeIdentifier(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function stripExtension(name) {
+  const dot = name.indexOf(".", 1);
+  return dot < 0 ? name : name.slice(0, dot);
+}
+function rankPaths(files, terms, limit) {
+  const wordIndex = new Map(terms.words.map((w, i) => [w, i]));
+  const identifiers = new Set(terms.identifiers.map(normalizeIdentifier));
+  const mentioned = terms.paths;
+  const documentFrequency = new Array(terms.words.length).fill(0);
+  const hits = [];
+  let rankable = 0;
+  const folderWords = /* @__PURE__ */ new Map();
+  for (const path of files) {
+    if (!isRankableText(path)) continue;
+    rankable++;
+    const dir = dirOf(path);
+    let inFolder = folderWords.get(dir);
+    if (!inFolder) {
+      inFolder = [];
+      for (const word of dir === "." ? [] : splitWords(dir)) {
+        const at = wordIndex.get(stem(word));
+        if (at !== void 0 && !inFolder.includes(at)) inFolder.push(at);
+      }
+      folderWords.set(dir, inFolder);
+    }
+    const bare = stripExtension(baseName(path));
+    const inBase = [];
+    for (const word of splitWords(bare)) {
+      const at = wordIndex.get(stem(word));
+      if (at !== void 0 && !inBase.includes(at)) inBase.push(at);
+    }
+    const named = identifiers.size > 0 && identifiers.has(normalizeIdentifier(bare));
+    const mention = mentioned.length > 0 ? mentionScore(path, mentioned) : 0;
+    if (inBase.length === 0 && inFolder.length === 0 && !named && mention === 0) continue;
+    const base = new Set(inBase);
+    const folder = new Set(inFolder.filter((at) => !base.has(at)));
+    for (const at of base) documentFrequency[at] = (documentFrequency[at] ?? 0) + 1;
+    for (const at of folder) documentFrequency[at] = (documentFrequency[at] ?? 0) + 1;
+    hits.push({ path, base, folder, named, mention });
+  }
+  const idf = documentFrequency.map((df) => Math.log(1 + rankable / (1 + df)));
+  const scored = hits.map(({ path, base, folder, named, mention }) => {
+    let score = mention + (named ? NAMED_SCORE : 0);
+    for (const at of base) score += BASENAME_WEIGHT * (idf[at] ?? 0);
+    for (const at of folder) score += FOLDER_WEIGHT * (idf[at] ?? 0);
+    const words = [...base, ...folder].sort((a, b) => a - b).map((at) => terms.labels[at] ?? terms.words[at] ?? "");
+    const match = { path, score, words, named };
+    if (mention === MENTIONED_FILE_SCORE) match.mentioned = "file";
+    else if (mention > 0) match.mentioned = "folder";
+    return match;
+  });
+  return scored.sort(byScoreThenPath).slice(0, limit);
+}
+function mentionScore(path, mentioned) {
+  let best = 0;
+  for (const m of mentioned) {
+    if (path === m || path.endsWith(`/${m}`)) return MENTIONED_FILE_SCORE;
+    if (path.startsWith(`${m}/`) || path.includes(`/${m}/`)) best = MENTIONED_FOLDER_SCORE;
+  }
+  return best;
+}
+function byScoreThenPath(a, b) {
+  return b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+function stemPattern(word) {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const capital = escaped.charAt(0).toUpperCase() + escaped.slice(1);
+  return new RegExp(`(?:(?<![A-Za-z])${escaped}|(?<![A-Z])${capital})[a-z]{0,3}(?![a-z])`);
+}
+function contentMatcher(terms) {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const words = terms.words.map((w, i) => [terms.labels[i] ?? w, stemPattern(w)]);
+  const identifiers = terms.identifiers.map((id) => [id, new RegExp(`\\b${escape(id)}\\b`)]);
+  return (text3) => ({
+    words: words.filter(([, re]) => re.test(text3)).map(([w]) => w),
+    identifiers: identifiers.filter(([, re]) => re.test(text3)).map(([id]) => id)
+  });
+}
+function contentCandidates(files, pathMatches, symbolFiles, diffFiles, max) {
+  const picked = /* @__PURE__ */ new Set();
+  const add = (path) => {
+    if (picked.size < max) picked.add(path);
+  };
+  for (const path of diffFiles) add(path);
+  for (const match of pathMatches) add(match.path);
+  for (const path of symbolFiles) add(path);
+  const rankable = files.filter(isRankableText);
+  if (rankable.length <= max) {
+    for (const path of rankable) add(path);
+  } else {
+    const folders = new Set(pathMatches.slice(0, 10).map((m) => dirOf(m.path)));
+    for (const path of rankable) if (folders.has(dirOf(path))) add(path);
+  }
+  return [...picked];
+}
+var IN_DIFF_SCORE = 50;
+var DEFINES_SCORE = 8;
+var MENTIONS_SCORE = 3;
+var CONTENT_WORD_SCORE = 1;
+function rankRelevant(evidence, cap) {
+  const ranked = [];
+  for (const e of evidence) {
+    const pathScore = e.pathMatch?.score ?? 0;
+    const mentions = (e.content?.identifiers ?? []).filter((id) => !e.defines.includes(id));
+    const identifierParts = new Set(
+      [...e.defines, ...e.content?.identifiers ?? []].flatMap(splitWords).map(stem)
+    );
+    const contentWords = (e.content?.words ?? []).filter(
+      (w) => !(e.pathMatch?.words ?? []).includes(w) && !identifierParts.has(stem(w))
+    );
+    const strong = e.inDiff || pathScore > 0 || e.defines.length > 0 || mentions.length > 0;
+    if (!strong && contentWords.length < 2) continue;
+    const score = (e.inDiff ? IN_DIFF_SCORE : 0) + pathScore + DEFINES_SCORE * e.defines.length + MENTIONS_SCORE * mentions.length + CONTENT_WORD_SCORE * contentWords.length;
+    const reasons = [];
+    if (e.inDiff) reasons.push("changed by the diff");
+    if (e.pathMatch?.mentioned === "file") reasons.push("named in the story");
+    if (e.pathMatch?.mentioned === "folder") reasons.push("in a folder the story names");
+    if (e.pathMatch?.named) reasons.push("file named after a story identifier");
+    if (e.defines.length > 0) reasons.push(`defines ${e.defines.join(", ")}`);
+    if (mentions.length > 0) reasons.push(`uses ${mentions.join(", ")}`);
+    if (e.pathMatch && e.pathMatch.words.length > 0) reasons.push(`path: ${e.pathMatch.words.join(", ")}`);
+    if (contentWords.length > 0) reasons.push(`text: ${contentWords.slice(0, 4).join(", ")}`);
+    ranked.push({ path: e.path, score: Math.round(score * 10) / 10, reasons });
+  }
+  return ranked.sort(byScoreThenPath).slice(0, cap);
+}
+
+// action/context/repo-view.ts
+function createRepoView(files, texts) {
+  const sorted = [...new Set(files)].sort();
+  const set2 = new Set(sorted);
+  const lowerBound = (key) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (sorted[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const filesUnder = (dir) => {
+    if (dir === ".") return sorted;
+    const prefix = `${dir}/`;
+    const start = lowerBound(prefix);
+    let end = start;
+    while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+    return sorted.slice(start, end);
+  };
+  return {
+    files: sorted,
+    has: (path) => set2.has(path),
+    text: (path) => texts.get(path),
+    filesUnder
+  };
+}
+function hasAny(view, dir, names) {
+  return names.some((name) => view.has(joinPath(dir, name)));
+}
+
+// action/context/stacks/go.ts
+var GOLANGCI_CONFIGS = [".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"];
+function detectGo(view, dir) {
+  const golangci = selfAndAncestors(dir).some((folder) => hasAny(view, folder, GOLANGCI_CONFIGS));
+  return {
+    path: dir,
+    kind: "go",
+    test: "go test ./...",
+    lint: golangci ? "golangci-lint run" : "go vet ./...",
+    build: "go build ./...",
+    notes: []
+  };
+}
+
+// action/context/stacks/gradle.ts
+var GRADLE_BUILD_FILES = ["build.gradle", "build.gradle.kts"];
+var GRADLE_SETTINGS_FILES = ["settings.gradle", "settings.gradle.kts"];
+var LINT_TASKS = [
+  [/spotless/, "spotlessCheck"],
+  [/ktlint/, "ktlintCheck"],
+  [/detekt/, "detekt"],
+  [/checkstyle/, "checkstyleMain"]
+];
+function isGradleSubproject(view, dir) {
+  return selfAndAncestors(dir).slice(1).some((parent) => hasAny(view, parent, GRADLE_SETTINGS_FILES));
+}
+function detectGradle(view, dir) {
+  const wrapperDir = selfAndAncestors(dir).find((folder) => view.has(joinPath(folder, "gradlew")));
+  const gradle = wrapperDir === void 0 ? "gradle" : `${upwardPrefix(dir, wrapperDir)}gradlew`;
+  const script = GRADLE_BUILD_FILES.map((name) => view.text(joinPath(dir, name)) ?? "").join("\n");
+  const stack = {
+    path: dir,
+    kind: "gradle",
+    test: `${gradle} test`,
+    build: `${gradle} assemble`,
+    notes: []
+  };
+  const lintTask = LINT_TASKS.find(([pattern]) => pattern.test(script))?.[1];
+  if (lintTask) stack.lint = `${gradle} ${lintTask}`;
+  if (wrapperDir === void 0) stack.notes.push("no Gradle wrapper (gradlew): needs gradle on the PATH");
+  return stack;
+}
+
+// action/context/stacks/make.ts
+var MAKEFILE_NAMES = ["GNUmakefile", "makefile", "Makefile"];
+function makeTargets(text3) {
+  const targets = /* @__PURE__ */ new Set();
+  for (const line of text3.split("\n")) {
+    if (line.startsWith("	") || line.startsWith("#")) continue;
+    const match = /^([^:#=\s][^:#=]*?)\s*::?(?!=)/.exec(line);
+    if (!match) continue;
+    for (const name of match[1].split(/\s+/)) {
+      if (name && !name.startsWith(".") && !name.includes("%") && !name.includes("$")) targets.add(name);
+    }
+  }
+  return targets;
+}
+function detectMake(view, dir) {
+  const name = MAKEFILE_NAMES.find((n) => view.text(joinPath(dir, n)) !== void 0);
+  if (!name) return void 0;
+  const targets = makeTargets(view.text(joinPath(dir, name)) ?? "");
+  const make = "make";
+  const stack = { path: dir, kind: "make", notes: [] };
+  const test = ["test", "check", "tests"].find((t) => targets.has(t));
+  if (test) stack.test = `${make} ${test}`;
+  if (targets.has("lint")) stack.lint = `${make} lint`;
+  if (targets.has("build")) stack.build = `${make} build`;
+  else if (targets.has("all")) stack.build = make;
+  if (targets.has("typecheck")) stack.typecheck = `${make} typecheck`;
+  if (!stack.test && !stack.lint && !stack.build && !stack.typecheck) return void 0;
+  if (!stack.test) stack.notes.push(`${name} has no test or check target: no test command`);
+  return stack;
+}
+
+// action/context/stacks/maven.ts
+function isMavenModule(view, dir) {
+  for (const parent of selfAndAncestors(dir).slice(1)) {
+    const pom = view.text(joinPath(parent, "pom.xml"));
+    if (pom === void 0) continue;
+    const rel = relativeTo(parent, dir);
+    for (const match of pom.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)) {
+      if (match[1].replace(/^\.\//, "").replace(/\/$/, "") === rel) return true;
+    }
+  }
+  return false;
+}
+function detectMaven(view, dir) {
+  const wrapperDir = selfAndAncestors(dir).find((folder) => view.has(joinPath(folder, "mvnw")));
+  const mvn = wrapperDir === void 0 ? "mvn" : `${upwardPrefix(dir, wrapperDir)}mvnw`;
+  const pom = view.text(joinPath(dir, "pom.xml")) ?? "";
+  const stack = {
+    path: dir,
+    kind: "maven",
+    test: `${mvn} -B test`,
+    build: `${mvn} -B -DskipTests package`,
+    notes: []
+  };
+  if (pom.includes("spotless-maven-plugin")) stack.lint = `${mvn} -B spotless:check`;
+  else if (pom.includes("maven-checkstyle-plugin")) stack.lint = `${mvn} -B checkstyle:check`;
+  if (wrapperDir === void 0) stack.notes.push("no Maven wrapper (mvnw): needs mvn on the PATH");
+  return stack;
+}
+
+// action/context/stacks/node.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var import_yaml = __toESM(require_dist(), 1);
+var LOCKFILES = [
+  ["pnpm-lock.yaml", "pnpm"],
+  ["yarn.lock", "yarn"],
+  ["bun.lock", "bun"],
+  ["bun.lockb", "bun"],
+  ["package-lock.json", "npm"],
+  ["npm-shrinkwrap.json", "npm"]
+];
+var TYPECHECK_SCRIPTS = ["typecheck", "type-check", "check-types", "tsc"];
+function readPackageJson(text3) {
+  if (text3 === void 0) return void 0;
+  let data;
+  try {
+    data = JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+  if (!isRecord(data)) return void 0;
+  const scripts = {};
+  if (isRecord(data.scripts)) {
+    for (const [name, body] of Object.entries(data.scripts))
+      if (typeof body === "string") scripts[name] = body;
+  }
+  const rawWorkspaces = isRecord(data.workspaces) ? data.workspaces.packages : data.workspaces;
+  const workspaces = Array.isArray(rawWorkspaces) ? rawWorkspaces.filter((w) => typeof w === "string") : [];
+  const result = { scripts, workspaces };
+  if (typeof data.packageManager === "string") result.packageManager = data.packageManager;
+  return result;
+}
+function findNodeWorkspaces(view, packageDirs) {
+  const out = [];
+  for (const dir of packageDirs) {
+    const globs = [...readPackageJson(view.text(joinPath(dir, "package.json")))?.workspaces ?? []];
+    globs.push(...pnpmWorkspaceGlobs(view.text(joinPath(dir, "pnpm-workspace.yaml"))));
+    if (globs.length === 0) continue;
+    out.push({
+      dir,
+      include: globs.filter((g) => !g.startsWith("!")).map(trimGlob),
+      exclude: globs.filter((g) => g.startsWith("!")).map((g) => trimGlob(g.slice(1)))
+    });
+  }
+  return out;
+}
+function pnpmWorkspaceGlobs(text3) {
+  if (text3 === void 0) return [];
+  try {
+    const data = (0, import_yaml.parse)(text3);
+    if (isRecord(data) && Array.isArray(data.packages)) {
+      return data.packages.filter((p) => typeof p === "string");
+    }
+  } catch {
+  }
+  return [];
+}
+function trimGlob(glob2) {
+  return glob2.replace(/^\.\//, "").replace(/\/+$/, "");
+}
+function workspaceRole(dir, workspaces) {
+  if (workspaces.some((w) => w.dir === dir)) return "root";
+  for (const w of workspaces) {
+    if (w.dir !== "." && !dir.startsWith(`${w.dir}/`)) continue;
+    const rel = relativeTo(w.dir, dir);
+    if (import_picomatch.default.isMatch(rel, w.include, { dot: true }) && !import_picomatch.default.isMatch(rel, w.exclude, { dot: true })) {
+      return "member";
+    }
+  }
+  return void 0;
+}
+function nodePackageManager(view, dir) {
+  for (const folder of selfAndAncestors(dir)) {
+    const declared = readPackageJson(view.text(joinPath(folder, "package.json")))?.packageManager;
+    const name = declared?.split("@")[0];
+    if (name === "npm" || name === "pnpm" || name === "yarn" || name === "bun") {
+      return { manager: name, how: `packageManager ${declared}` };
+    }
+    for (const [lockfile, manager] of LOCKFILES) {
+      if (view.has(joinPath(folder, lockfile))) return { manager, how: joinPath(folder, lockfile) };
+    }
+  }
+  return { manager: "npm" };
+}
+function runScript(manager, script) {
+  if (script === "test" && manager !== "bun") return `${manager} test`;
+  return `${manager} run ${script}`;
+}
+function detectNode(view, dir, workspaces) {
+  const pkg = readPackageJson(view.text(joinPath(dir, "package.json")));
+  const { manager, how } = nodePackageManager(view, dir);
+  const role = workspaceRole(dir, workspaces);
+  const stack = { path: dir, kind: "node", packageManager: manager, notes: [] };
+  if (!pkg) {
+    stack.notes.push("package.json could not be read as JSON; no scripts known");
+    if (role) stack.workspace = role;
+    return stack;
+  }
+  const scripts = pkg.scripts;
+  const testScript = pickTestScript(scripts);
+  if (testScript) stack.test = runScript(manager, testScript);
+  if (scripts.lint !== void 0) stack.lint = runScript(manager, "lint");
+  if (scripts.build !== void 0) stack.build = runScript(manager, "build");
+  const typecheck = TYPECHECK_SCRIPTS.find((name) => scripts[name] !== void 0);
+  if (typecheck) stack.typecheck = runScript(manager, typecheck);
+  if (role) stack.workspace = role;
+  if (!testScript) {
+    stack.notes.push(
+      isNpmPlaceholder(scripts.test) ? `the "test" script is npm's placeholder ("no test specified"): no test command` : role === "root" ? `workspace root without a "test" script: run each member's tests in its folder` : 'package.json has no "test" script: no test command'
+    );
+  }
+  if (!how && role !== "member") stack.notes.push("no lockfile or packageManager field: npm assumed");
+  return stack;
+}
+var PREFERRED_TEST_SCRIPTS = ["test:unit", "test:ci"];
+function pickTestScript(scripts) {
+  if (scripts.test !== void 0 && !isNpmPlaceholder(scripts.test)) return "test";
+  const preferred = PREFERRED_TEST_SCRIPTS.find((name) => scripts[name] !== void 0);
+  if (preferred) return preferred;
+  return Object.keys(scripts).filter((name) => name.startsWith("test:")).sort()[0];
+}
+function isNpmPlaceholder(body) {
+  return body !== void 0 && /no test specified/.test(body);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// action/context/stacks/python.ts
+var RUNNER_LOCKFILES = [
+  ["uv.lock", "uv"],
+  ["poetry.lock", "poetry"],
+  ["pdm.lock", "pdm"],
+  ["Pipfile.lock", "pipenv"],
+  ["Pipfile", "pipenv"]
+];
+function pythonFacts(view, dir) {
+  const tables = /* @__PURE__ */ new Set();
+  const dependencies = /* @__PURE__ */ new Set();
+  let pyprojectError;
+  const pyproject = view.text(joinPath(dir, "pyproject.toml"));
+  if (pyproject !== void 0) {
+    try {
+      const doc = parseToml(pyproject);
+      for (const [name, table] of doc) {
+        if (name !== "") tables.add(name);
+        for (const dep of dependencyNames(name, table)) dependencies.add(dep);
+      }
+    } catch (error62) {
+      pyprojectError = `pyproject.toml could not be parsed (${error62.message})`;
+    }
+  }
+  for (const path of view.filesUnder(dir)) {
+    if (!isRequirementsFile(baseName(path))) continue;
+    for (const line of (view.text(path) ?? "").split("\n")) {
+      const name = requirementName(line);
+      if (name) dependencies.add(name);
+    }
+  }
+  const facts = {
+    tables,
+    dependencies,
+    setupCfg: view.text(joinPath(dir, "setup.cfg")) ?? "",
+    toxIni: view.text(joinPath(dir, "tox.ini")) ?? ""
+  };
+  if (pyprojectError) facts.pyprojectError = pyprojectError;
+  return facts;
+}
+function dependencyNames(tableName, table) {
+  if (/^tool\.poetry(\.group\.[^.]+)?\.(dev-)?dependencies$/.test(tableName)) {
+    return Object.keys(table).map(normalizeName);
+  }
+  let strings = [];
+  if (tableName === "project") strings = tomlStrings(table.dependencies);
+  else if (tableName === "project.optional-dependencies" || tableName === "dependency-groups") {
+    strings = tomlStrings(table);
+  } else if (tableName === "tool.uv") strings = tomlStrings(table["dev-dependencies"]);
+  else if (tableName === "tool.pdm.dev-dependencies") strings = tomlStrings(table);
+  return strings.map(requirementName).filter((n) => n !== void 0);
+}
+function requirementName(line) {
+  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line.replace(/#.*/, ""));
+  return match ? normalizeName(match[1]) : void 0;
+}
+function normalizeName(name) {
+  return name.toLowerCase().replace(/[_.]+/g, "-");
+}
+function pythonRunner(view, dir, facts) {
+  const [self, ...parents] = selfAndAncestors(dir);
+  const lockIn = (folder) => RUNNER_LOCKFILES.find(([lockfile]) => view.has(joinPath(folder, lockfile)))?.[1];
+  const own2 = lockIn(self);
+  if (own2) return own2;
+  const declared = ["uv", "poetry", "pdm"].find((runner) => facts.tables.has(`tool.${runner}`));
+  if (declared) return declared;
+  for (const folder of parents) {
+    const inherited = lockIn(folder);
+    if (inherited) return inherited;
+  }
+  return void 0;
+}
+function iniHasSection(text3, section2) {
+  return new RegExp(`^\\[${section2.replace(/[.:]/g, "\\$&")}\\]`, "m").test(text3);
+}
+function pytestEvidence(view, dir, facts) {
+  if (view.has(joinPath(dir, "pytest.ini"))) return "pytest.ini";
+  if (facts.tables.has("tool.pytest.ini_options") || facts.tables.has("tool.pytest")) {
+    return "pyproject.toml [tool.pytest]";
+  }
+  if (iniHasSection(facts.setupCfg, "tool:pytest")) return "setup.cfg [tool:pytest]";
+  if (iniHasSection(facts.toxIni, "pytest")) return "tox.ini [pytest]";
+  if (hasAny(view, dir, ["conftest.py", "tests/conftest.py", "test/conftest.py"])) return "conftest.py";
+  if (facts.dependencies.has("pytest")) return "pytest is a declared dependency";
+  for (const folder of ["tests", "test"]) {
+    if (view.filesUnder(joinPath(dir, folder)).some((f) => f.endsWith(".py"))) return `${folder}/ folder`;
+  }
+  return void 0;
+}
+function hasTox(view, dir, facts) {
+  return hasAny(view, dir, ["tox.ini", "tox.toml"]) || facts.tables.has("tool.tox") || iniHasSection(facts.setupCfg, "tox:tox");
+}
+function detectPython(view, dir) {
+  const facts = pythonFacts(view, dir);
+  const runner = pythonRunner(view, dir, facts);
+  const prefix = runner ? `${runner} run ` : "";
+  const stack = { path: dir, kind: "python", notes: [] };
+  if (runner) stack.packageManager = runner;
+  if (facts.pyprojectError) stack.notes.push(facts.pyprojectError);
+  const pytest = pytestEvidence(view, dir, facts);
+  const tox = hasTox(view, dir, facts);
+  if (pytest && (runner || !tox)) stack.test = `${prefix}pytest`;
+  else if (tox) stack.test = "tox";
+  else stack.notes.push("no pytest or tox configuration, tests folder or dependency found: no test command");
+  const has = (names) => hasAny(view, dir, names);
+  if (has(["ruff.toml", ".ruff.toml"]) || facts.tables.has("tool.ruff") || facts.dependencies.has("ruff")) {
+    stack.lint = `${prefix}ruff check .`;
+  } else if (has([".flake8"]) || iniHasSection(facts.setupCfg, "flake8") || iniHasSection(facts.toxIni, "flake8") || facts.dependencies.has("flake8")) {
+    stack.lint = `${prefix}flake8`;
+  }
+  if (has(["mypy.ini", ".mypy.ini"]) || facts.tables.has("tool.mypy") || iniHasSection(facts.setupCfg, "mypy") || facts.dependencies.has("mypy")) {
+    stack.typecheck = `${prefix}mypy .`;
+  } else if (has(["pyrightconfig.json"]) || facts.tables.has("tool.pyright") || facts.dependencies.has("pyright")) {
+    stack.typecheck = `${prefix}pyright`;
+  }
+  if (runner === "uv" || runner === "poetry" || runner === "pdm") stack.build = `${runner} build`;
+  return stack;
+}
+
+// action/context/stacks/rust.ts
+function cargoTables(view, dir) {
+  const text3 = view.text(joinPath(dir, "Cargo.toml"));
+  if (text3 === void 0) return void 0;
+  try {
+    return parseToml(text3);
+  } catch {
+    return void 0;
+  }
+}
+function isCargoWorkspaceMember(view, dir) {
+  return selfAndAncestors(dir).slice(1).some((parent) => cargoTables(view, parent)?.has("workspace") === true);
+}
+function detectRust(view, dir) {
+  const tables = cargoTables(view, dir);
+  const all = tables?.has("workspace") ? " --workspace" : "";
+  const stack = {
+    path: dir,
+    kind: "rust",
+    test: `cargo test${all}`,
+    lint: `cargo clippy${all}`,
+    build: `cargo build${all}`,
+    notes: []
+  };
+  if (!tables) stack.notes.push("Cargo.toml could not be parsed");
+  return stack;
+}
+
+// action/context/stacks/detect.ts
+var MARKERS = new Map([
+  ["package.json", "node"],
+  ["pyproject.toml", "python"],
+  ["setup.py", "python"],
+  ["setup.cfg", "python"],
+  ["tox.ini", "python"],
+  ["Pipfile", "python"],
+  ["pom.xml", "maven"],
+  ...[...GRADLE_BUILD_FILES, ...GRADLE_SETTINGS_FILES].map((name) => [name, "gradle"]),
+  ["go.mod", "go"],
+  ["Cargo.toml", "rust"],
+  ...MAKEFILE_NAMES.map((name) => [name, "make"])
+]);
+var KIND_ORDER = [
+  "node",
+  "python",
+  "maven",
+  "gradle",
+  "go",
+  "rust",
+  "make",
+  "unknown"
+];
+var LOOKED_FOR = "package.json, pyproject.toml, setup.py, pom.xml, build.gradle, go.mod, Cargo.toml, Makefile";
+function candidateFolders(view) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const path of view.files) {
+    const name = baseName(path);
+    const kind = MARKERS.get(name) ?? (path === "requirements.txt" ? "python" : void 0);
+    if (!kind || inForeignDir(path)) continue;
+    const dir = dirOf(path);
+    const key = `${kind}\0${dir}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ dir, kind });
+  }
+  return out;
+}
+function detectOne(view, dir, kind, workspaces) {
+  switch (kind) {
+    case "node":
+      return detectNode(view, dir, workspaces);
+    case "python":
+      return detectPython(view, dir);
+    case "maven":
+      return isMavenModule(view, dir) ? void 0 : detectMaven(view, dir);
+    case "gradle":
+      return isGradleSubproject(view, dir) ? void 0 : detectGradle(view, dir);
+    case "go":
+      return detectGo(view, dir);
+    case "rust":
+      return isCargoWorkspaceMember(view, dir) ? void 0 : detectRust(view, dir);
+    case "make":
+      return detectMake(view, dir);
+    case "unknown":
+      return void 0;
+  }
+}
+function detectStacks(view) {
+  const candidates = candidateFolders(view);
+  const nodeDirs = candidates.filter((c) => c.kind === "node").map((c) => c.dir);
+  const workspaces = findNodeWorkspaces(view, nodeDirs);
+  const stacks = [];
+  for (const { dir, kind } of candidates) {
+    const stack = detectOne(view, dir, kind, workspaces);
+    if (stack) stacks.push(stack);
+  }
+  stacks.sort(
+    (a, b) => depthRank(a.path) - depthRank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind)
+  );
+  if (stacks.length > 0) return stacks;
+  return [
+    {
+      path: ".",
+      kind: "unknown",
+      notes: [`no build manifest found (looked for ${LOOKED_FOR}): no test command`]
+    }
+  ];
+}
+function depthRank(path) {
+  return path === "." ? 0 : 1;
+}
+
+// action/context/tracked-files.ts
+import { execFile } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var MAX_WALK_FILES = 2e5;
+var WALK_SKIP = /* @__PURE__ */ new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  "node_modules",
+  "bower_components",
+  "vendor",
+  "dist",
+  "build",
+  "target",
+  "out",
+  "coverage",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  ".gradle",
+  ".next",
+  ".nuxt",
+  ".cache"
+]);
+function gitTrackedFiles(repoDir) {
+  return new Promise((resolve2) => {
+    execFile(
+      "git",
+      ["-C", repoDir, "ls-files", "-z", "--cached"],
+      { maxBuffer: 1024 * 1024 * 1024, encoding: "utf8", windowsHide: true },
+      (error62, stdout) => {
+        if (error62) return resolve2(void 0);
+        const files = stdout.split("\0").filter((f) => f !== "");
+        resolve2(files.length > 0 ? files : void 0);
+      }
+    );
+  });
+}
+async function walkFiles(repoDir) {
+  const files = [];
+  let level = [""];
+  while (level.length > 0) {
+    const next = [];
+    const listings = await Promise.all(
+      level.map(async (rel) => ({
+        rel,
+        entries: await readdir(rel === "" ? repoDir : join2(repoDir, rel), { withFileTypes: true }).catch(
+          () => []
+        )
+      }))
+    );
+    for (const { rel, entries } of listings) {
+      for (const entry of entries) {
+        const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (!WALK_SKIP.has(entry.name)) next.push(path);
+        } else if (entry.isFile() || entry.isSymbolicLink()) {
+          if (files.length >= MAX_WALK_FILES) return { files: files.sort(), truncated: true };
+          files.push(path);
+        }
+      }
+    }
+    level = next;
+  }
+  return { files: files.sort(), truncated: false };
+}
+async function listTrackedFiles(repoDir) {
+  const fromGit = await gitTrackedFiles(repoDir);
+  if (fromGit) return { files: fromGit.sort(), source: "git", truncated: false };
+  const walked = await walkFiles(repoDir);
+  return { files: walked.files, source: "walk", truncated: walked.truncated };
+}
+
+// action/context/assemble.ts
+var MAX_RELEVANT_FILES = 15;
+var MAX_CONTENT_CANDIDATES = 300;
+var PATH_CANDIDATES = 200;
+var CONTENT_BYTES = 128 * 1024;
+var SITES_PER_SYMBOL = 6;
+var NO_TERMS = { words: [], labels: [], identifiers: [], paths: [] };
+var NO_DIFF = { files: [], symbols: [] };
+async function assembleContext(options) {
+  const repoDir = resolve(options.repoDir);
+  const lessons = normalizeLessons(options.lessons ?? []);
+  const terms = options.story !== void 0 ? extractStoryTerms(options.story) : NO_TERMS;
+  const diff = options.diff !== void 0 ? summarizeDiff(options.diff) : NO_DIFF;
+  const symbols = pickSymbols(diff.symbols, terms.identifiers);
+  const tracked = await listTrackedFiles(repoDir);
+  const searching = searchSymbols(
+    repoDir,
+    symbols.map((s) => s.name),
+    tracked
+  );
+  const manifests = await readTextFiles(repoDir, manifestPaths(tracked.files), {
+    maxBytes: MAX_MANIFEST_BYTES,
+    oversize: "skip"
+  });
+  const view = createRepoView(tracked.files, manifests);
+  const stacks = detectStacks(view);
+  const conventions = detectConventions(view);
+  const hasSubject = options.story !== void 0 || options.diff !== void 0;
+  const pathMatches = hasSubject ? rankPaths(view.files, terms, PATH_CANDIDATES) : [];
+  const search = await searching;
+  const callers = keepSpecificSymbols(groupCallers(symbols, search.hits, SITES_PER_SYMBOL));
+  const definitions = definitionsByFile(callers);
+  const kept = callers.map((c) => c.symbol);
+  const specific = { ...terms, identifiers: terms.identifiers.filter((id) => kept.includes(id)) };
+  const hitFiles = hitsOf(search.hits, kept).map((h) => h.file);
+  const relevantFiles = hasSubject ? await rankFiles(repoDir, view.files, specific, pathMatches, diff, hitFiles, definitions) : [];
+  const brief = renderBrief({
+    repoName: basename(repoDir),
+    trackedFiles: { count: tracked.files.length, source: tracked.source },
+    // A story without a title line still gets its relevant-files section.
+    ...options.story !== void 0 ? { storyTitle: terms.title ?? "(untitled)" } : {},
+    ...options.diff !== void 0 ? { diffFiles: diff.files.length } : {},
+    stacks,
+    conventions,
+    relevantFiles,
+    callers,
+    searchTruncated: search.truncated || tracked.truncated,
+    lessons
+  });
+  return {
+    repoDir,
+    trackedFiles: { count: tracked.files.length, source: tracked.source },
+    stacks,
+    conventions,
+    relevantFiles,
+    callers,
+    searchTruncated: search.truncated || tracked.truncated,
+    lessons,
+    brief
+  };
+}
+async function rankFiles(repoDir, files, terms, pathMatches, diff, hitFiles, definitions) {
+  const tracked = new Set(files);
+  const diffFiles = diff.files.filter((f) => tracked.has(f));
+  const symbolFiles = [...definitions.keys(), ...byHitCount(hitFiles)];
+  const candidates = contentCandidates(files, pathMatches, symbolFiles, diffFiles, MAX_CONTENT_CANDIDATES);
+  const contents = await readTextFiles(repoDir, candidates, {
+    maxBytes: CONTENT_BYTES,
+    oversize: "truncate"
+  });
+  const match = contentMatcher(terms);
+  const byPath = new Map(pathMatches.map((m) => [m.path, m]));
+  const diffSet = new Set(diffFiles);
+  const evidence = candidates.map((path) => {
+    const text3 = contents.get(path);
+    const e = { path, defines: definitions.get(path) ?? [], inDiff: diffSet.has(path) };
+    const pathMatch = byPath.get(path);
+    if (pathMatch) e.pathMatch = pathMatch;
+    if (text3 !== void 0) e.content = match(text3);
+    return e;
+  });
+  return rankRelevant(evidence, MAX_RELEVANT_FILES);
+}
+function hitsOf(hits, symbols) {
+  if (symbols.length === 0) return [];
+  const pattern = new RegExp(
+    `(?<![\\w$])(?:${symbols.map((s) => s.replace(/[$]/g, "\\$")).join("|")})(?![\\w$])`
+  );
+  return hits.filter((hit) => pattern.test(hit.text));
+}
+function byHitCount(files) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const file2 of files) counts.set(file2, (counts.get(file2) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([file2]) => file2);
+}
+
+// cli/context.ts
+var CONTEXT_USAGE = `Usage: ai-orchestrator context --repo <dir> [--story <file.md>] [--diff <file>] [--lessons <file>] [--json]
+
+Assembles the context an agent gets before working on a story: the detected stacks with their
+test/lint/build commands, conventions, files relevant to the story, callers of the symbols it names
+(or the diff changes), the repository's lessons, and the 30-50 line brief built from them.
+
+  --repo <dir>       the repository (a git work tree; any other folder is walked)
+  --story <file.md>  the story, as markdown
+  --diff <file>      a unified diff (git diff output) whose changed symbols' callers are listed
+  --lessons <file>   the repository's lessons, one per line, at most ${MAX_LESSONS}
+  --json             print {"stacks", "conventions", "relevantFiles", "callers", "lessons", "brief", ...}
+  -h, --help         this text
+
+Exit codes: 0 done, 1 failed, 2 bad input (missing --repo, not a folder, unreadable file).`;
+function parseFlags(args) {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        repo: { type: "string" },
+        story: { type: "string" },
+        diff: { type: "string" },
+        lessons: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" }
+      },
+      strict: true,
+      allowPositionals: false
+    });
+    return { flags: values };
+  } catch (error62) {
+    return { error: error62.message };
+  }
+}
+async function isDirectory(path) {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+async function readInput(io, path, what) {
+  if (path === void 0) return {};
+  try {
+    return { text: await io.readText(path) };
+  } catch (error62) {
+    return { error: `cannot read the ${what} file ${path}: ${error62.message}` };
+  }
+}
+async function contextCommand(args, io) {
+  const parsed = parseFlags(args);
+  if ("error" in parsed) {
+    io.err(`context: ${parsed.error}`);
+    io.err(CONTEXT_USAGE);
+    return EXIT.badInput;
+  }
+  const { flags } = parsed;
+  if (flags.help) {
+    io.out(CONTEXT_USAGE);
+    return EXIT.ok;
+  }
+  if (flags.repo === void 0 || flags.repo === "") {
+    io.err("context: --repo <dir> is required");
+    io.err(CONTEXT_USAGE);
+    return EXIT.badInput;
+  }
+  if (!await isDirectory(flags.repo)) {
+    io.err(`context: --repo ${flags.repo} is not a directory`);
+    return EXIT.badInput;
+  }
+  const story = await readInput(io, flags.story, "story");
+  const diff = await readInput(io, flags.diff, "diff");
+  const lessonsFile = await readInput(io, flags.lessons, "lessons");
+  const inputError = story.error ?? diff.error ?? lessonsFile.error;
+  if (inputError) {
+    io.err(`context: ${inputError}`);
+    return EXIT.badInput;
+  }
+  const lessons = lessonsFile.text?.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  let result;
+  try {
+    result = await assembleContext({
+      repoDir: flags.repo,
+      ...story.text !== void 0 ? { story: story.text } : {},
+      ...diff.text !== void 0 ? { diff: diff.text } : {},
+      ...lessons !== void 0 ? { lessons } : {}
+    });
+  } catch (error62) {
+    if (error62 instanceof TooManyLessonsError) {
+      io.err(`context: ${flags.lessons}: ${error62.message}`);
+      return EXIT.badInput;
+    }
+    io.err(`context: assembly failed: ${error62.message}`);
+    return EXIT.failed;
+  }
+  if (flags.json) io.out(JSON.stringify(result, null, 2));
+  else for (const line of result.brief.split("\n")) io.out(line);
+  return EXIT.ok;
+}
+
+// cli/gate.ts
+import { parseArgs as parseArgs2 } from "node:util";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -14228,7 +16360,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve2) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -14238,7 +16370,7 @@ function isRecursive(inst, stack, resolve) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve2);
       if (answer > result)
         result = answer;
     }
@@ -14249,7 +16381,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14313,7 +16445,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -14377,7 +16509,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open = [];
+var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -14386,7 +16518,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open.push(entry);
+    open2.push(entry);
     return empty;
   },
   guard(inst) {
@@ -14457,10 +16589,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open.length;
+        const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open.length > depth ? open.pop() : void 0;
+        const entry = open2.length > depth ? open2.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -28879,7 +31011,7 @@ function date4(params) {
 }
 
 // core/gate.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
 // core/dag.ts
 function unique(values) {
@@ -29005,7 +31137,7 @@ function shortestLoop(start, members2, edges) {
 }
 
 // core/policy.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // policies/default.yml
 var default_default = "# The default policy of the AI orchestrator.\n#\n# A repository's `.github/ai-orchestrator.yml` is deep-merged over this file: mappings merge key by key,\n# lists and single values replace. Every key below can be overridden; unknown keys are errors.\n# Check a file with `npx ai-orchestrator policy check <file>`.\nversion: 1\n\ntrigger:\n  # Adding this label to an issue starts the work.\n  label: 'ai:implement'\n\nplan:\n  # Wait for a human `/approve` on the plan before any code is written.\n  require_approval: true\n  # A plan with more stories than this is refused; split the issue instead.\n  max_stories: 8\n\nimplement:\n  # Stories of one plan that may run at the same time.\n  max_parallel_stories: 2\n  # Rounds in which failing build/test/lint output goes back to the developer agent.\n  fix_attempts: 1\n  # Commands the developer agent may run besides the detected build, test and lint commands.\n  allowed_commands: []\n  # Time limit of one build, test or lint command.\n  command_timeout_minutes: 10\n\nreview:\n  # Rounds in which blocking review findings go back to the developer before the item is blocked.\n  revision_rounds: 2\n  reviewers:\n    - role: story-alignment\n      required: true\n    - role: test-quality\n      required: true\n    - role: architecture\n      required: true\n    - role: security\n      required: true\n\ngate:\n  # What a `concerns` verdict does: `allow` lets it pass (listed in the reasons), `block` blocks.\n  concerns: allow\n  # Findings at or above this severity block, whatever the verdict says.\n  block_on_severity: blocker\n  # Block when the gate gets no test results at all.\n  require_test_results: false\n  skip:\n    # When every changed file matches one of these globs, the gate is skipped (neutral).\n    paths: []\n    # Skip the gate on pull requests that the orchestrator did not write.\n    non_ai_authored: false\n\n# Files the agents may never change.\nprotected_paths:\n  - '.github/**'\n  - '**/.env'\n  - '**/.env.*'\n  - '**/*.pem'\n  - '**/*.key'\n  - '**/id_rsa*'\n  - '**/.npmrc'\n  - '**/secrets/**'\n\nlimits:\n  # A change above either limit fails the diff-size guard.\n  max_changed_files: 40\n  max_changed_lines: 2000\n\nauthorization:\n  # The lowest repository permission that may run each command\n  # (none < read < triage < write < maintain < admin), asked of GitHub's collaborator-permission API.\n  commands:\n    approve: write\n    reject: write\n    clarify: write\n    retry: write\n    cancel: write\n    pause: maintain\n    resume: maintain\n    status: read\n  # When not empty, only these users (and members of these teams, `org/team`) may run\n  # approve, reject, clarify, retry and cancel, in addition to having the permission above.\n  users: []\n  teams: []\n  # Whether the person who labelled the issue may also approve its plan and its merge.\n  allow_requester_approval: true\n  # Bots are ignored unless listed here, with the commands they may run (never `approve`).\n  allowed_bots: []\n\nmerge:\n  method: squash\n\n# The model of each role.\nmodels:\n  planner: claude-sonnet-4-5\n  developer: claude-sonnet-4-5\n  story-alignment: claude-haiku-4-5\n  test-quality: claude-haiku-4-5\n  architecture: claude-haiku-4-5\n  security: claude-sonnet-4-5\n\nbudget:\n  # Per story, summed over every role and every round; the run stops explicitly when one is reached.\n  max_tokens_per_story: 3000000\n  max_cost_usd_per_story: 10\n  # Model turns of one agent run.\n  max_turns: 60\n\nretries:\n  # Retries of a failed GitHub request (5xx, rate limits).\n  github_requests: 3\n  # Retries of a failed model request (429, 5xx, overloaded).\n  model_requests: 3\n  # A retry-after longer than this fails the request instead of waiting.\n  max_retry_after_seconds: 60\n  # Re-dispatches of a workflow run that never started.\n  dispatch: 2\n\nheartbeat:\n  enabled: true\n  interval_minutes: 5\n  # A dispatched run that has not started after this long is dispatched again (bounded by retries.dispatch).\n  run_start_timeout_minutes: 15\n  # A run still going after this long is failed with a comment.\n  run_stuck_minutes: 120\n  # A pull request waiting for `/approve` longer than this is flagged.\n  merge_reminder_hours: 24\n\nlessons:\n  # Lessons kept per repository and passed to every run (at most 5).\n  max: 5\n\nvalidate:\n  # A command run on the default branch after a merge, besides the detected tests; null for none.\n  smoke_command: null\n";
@@ -29349,7 +31481,7 @@ var PolicySyntaxError = class extends Error {
   detail;
 };
 function parseConfigYaml(text3, source) {
-  const document = (0, import_yaml.parseDocument)(text3, { uniqueKeys: true, prettyErrors: true });
+  const document = (0, import_yaml2.parseDocument)(text3, { uniqueKeys: true, prettyErrors: true });
   const problem = document.errors[0];
   if (problem)
     throw new PolicySyntaxError(
@@ -29521,7 +31653,7 @@ function readReviewerDocument(raw) {
   if (verdict.success) return { kind: "verdict", verdict: verdict.data };
   const error62 = ReviewerErrorSchema.safeParse(raw);
   if (error62.success) return { kind: "error", error: error62.data };
-  const meantError = isRecord(raw) && Object.hasOwn(raw, "error") && !Object.hasOwn(raw, "status");
+  const meantError = isRecord2(raw) && Object.hasOwn(raw, "error") && !Object.hasOwn(raw, "status");
   return { kind: "unreadable", errors: issuesToLines((meantError ? error62 : verdict).error.issues, raw) };
 }
 var TestResultsSchema = external_exports.strictObject(
@@ -29615,7 +31747,7 @@ var stageResults = [
 ];
 var StageResultSchema = external_exports.discriminatedUnion("stage", stageResults, {
   // The same option carries both failures: a document that is no mapping, and an unknown stage.
-  error: (issue2) => isRecord(issue2.input) ? `expected a stage: ${stageResults.map((schema) => schema.shape.stage.value).join(", ")}` : "expected a stage result document (a mapping)"
+  error: (issue2) => isRecord2(issue2.input) ? `expected a stage: ${stageResults.map((schema) => schema.shape.stage.value).join(", ")}` : "expected a stage result document (a mapping)"
 }).superRefine((result, ctx) => {
   const mismatch = (path, what, inner, outer) => {
     if (outer !== void 0 && inner !== outer) {
@@ -29655,7 +31787,7 @@ var StageResultSchema = external_exports.discriminatedUnion("stage", stageResult
       break;
   }
 });
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function valueAt2(root, path) {
@@ -29858,7 +31990,7 @@ function skipReasons(input2, policy) {
   }
   const files = input2.changed_files ?? [];
   if (skip.paths.length > 0 && files.length > 0) {
-    const matches = (0, import_picomatch.default)(skip.paths, { dot: true });
+    const matches = (0, import_picomatch2.default)(skip.paths, { dot: true });
     if (files.every((file2) => matches(file2))) {
       reasons.push(`skipped: every changed file (${files.length}) matches ${skip.paths.join(", ")}`);
     }
@@ -29951,7 +32083,7 @@ async function gateCommand(args, io) {
 function readFlags(args) {
   let values;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseArgs2({
       args,
       options: {
         verdicts: { type: "string" },
@@ -30027,7 +32159,7 @@ async function readPolicy(path, io) {
 }
 
 // cli/policy.ts
-import { parseArgs as parseArgs2 } from "node:util";
+import { parseArgs as parseArgs3 } from "node:util";
 var POLICY_USAGE = `Usage:
   ai-orchestrator policy check <file>   validate a .github/ai-orchestrator.yml (merged over the default policy)
   ai-orchestrator policy schema         print the JSON schema of the configuration file`;
@@ -30045,7 +32177,7 @@ ${POLICY_USAGE}`);
 async function checkCommand(args, io) {
   let file2;
   try {
-    const { positionals } = parseArgs2({ args, allowPositionals: true, strict: true, options: {} });
+    const { positionals } = parseArgs3({ args, allowPositionals: true, strict: true, options: {} });
     if (positionals.length !== 1) throw new Error("expected exactly one file");
     file2 = positionals[0];
   } catch (error62) {
@@ -30162,10 +32294,13 @@ var USAGE = `ai-orchestrator: AI agents plan, implement, test, review and delive
 
 ${POLICY_USAGE}
 
-${GATE_USAGE}`;
+${GATE_USAGE}
+
+${CONTEXT_USAGE}`;
 var COMMANDS = {
   policy: policyCommand,
-  gate: gateCommand
+  gate: gateCommand,
+  context: contextCommand
 };
 async function main(argv, io = processIO) {
   const [name, ...args] = argv;
