@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/rest';
 import { strFromU8, unzipSync } from 'fflate';
+import { ProbotOctokit } from 'probot';
 import { startGitHub } from '../../testbed/github/index.js';
 import type { GitHubTestbed } from '../../testbed/github/index.js';
 import { buildWorld, client, quietLog, rejection, WIDGETS } from './world.js';
@@ -561,6 +562,52 @@ describe('actions: dispatch, runs and artifacts', () => {
       status: 'failure',
     });
     expect(data.workflow_runs.map((run) => run.id)).toEqual([first.id]);
+  });
+});
+
+describe('repository contents', () => {
+  it('serves a file as JSON, as raw text and through its download_url, at a ref', async () => {
+    const alice = github.state.as('alice');
+    github.state.repos.commitFiles(world.repo, 'main', alice, {
+      'docs/a.md': 'A on main',
+      'docs/b/c.md': 'C',
+    });
+    github.state.repos.commitFiles(world.repo, 'ai/2-docs', alice, { 'docs/a.md': 'A on branch' });
+    const { data: file } = await world.bot.rest.repos.getContent({ ...WIDGETS, path: 'docs/a.md' });
+    if (Array.isArray(file) || file.type !== 'file') throw new Error('expected a file');
+    expect(Buffer.from(file.content, 'base64').toString()).toBe('A on main');
+    const { data: raw } = await world.bot.rest.repos.getContent({
+      ...WIDGETS,
+      path: 'docs/a.md',
+      ref: 'ai/2-docs',
+      mediaType: { format: 'raw' },
+    });
+    expect(raw).toBe('A on branch');
+    expect(await (await fetch(String(file.download_url))).text()).toBe('A on main');
+    const { data: listing } = await world.bot.rest.repos.getContent({ ...WIDGETS, path: 'docs' });
+    expect(Array.isArray(listing) && listing.map((entry) => [entry.name, entry.type])).toEqual([
+      ['a.md', 'file'],
+      ['b', 'dir'],
+    ]);
+    expect(
+      (await rejection(() => world.bot.rest.repos.getContent({ ...WIDGETS, path: 'nope.md' }))).status,
+    ).toBe(404);
+  });
+
+  it("feeds Probot's config loader from the default branch", async () => {
+    github.state.repos.commitFiles(world.repo, 'main', github.state.as('ops'), {
+      '.github/ai-orchestrator.yml': 'trigger_label: ai:go\n',
+    });
+    const token = github.state.apps.createInstallationToken(world.installation.id).token;
+    const probotOctokit = new ProbotOctokit({
+      baseUrl: github.url,
+      auth: { token },
+      log: quietLog,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+    const { config } = await probotOctokit.config.get({ ...WIDGETS, path: '.github/ai-orchestrator.yml' });
+    expect(config).toEqual({ trigger_label: 'ai:go' });
   });
 });
 

@@ -78,6 +78,9 @@ export interface UserToken {
   userId: number;
 }
 
+/** The files of a commit: path (no leading slash) → content. */
+export type FileTree = ReadonlyMap<string, Uint8Array>;
+
 /** Repository roles; custom roles name a base role. */
 export type BaseRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
 
@@ -292,8 +295,8 @@ export interface Repository {
   defaultBranch: string;
   /** Branch name → head commit SHA. Ready for a git server to own later. */
   branches: Map<string, string>;
-  /** Every SHA a branch of this repository ever pointed at: the commits the API knows. */
-  commits: Set<string>;
+  /** Every commit a branch of this repository ever pointed at, with its files: the commits the API knows. */
+  commits: Map<string, FileTree>;
   merge: MergeSettings;
   createdAt: Date;
   updatedAt: Date;

@@ -4,11 +4,12 @@
  * signed webhooks, and lets tests inject faults. Point Octokit at `url` (`baseUrl`), or at
  * `enterpriseUrl` for GitHub Enterprise style (`/api/v3`).
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkOtherAccess, checkRepoAccess } from './access.js';
+import { Downloads, DOWNLOAD_PREFIX } from './downloads.js';
 import { actorOf, authenticate, summarizeCaller } from './auth.js';
 import type { Caller, CallerSummary } from './auth.js';
 import {
@@ -71,8 +72,6 @@ export interface GitHubTestbed {
 }
 
 const ENTERPRISE_PREFIX = '/api/v3';
-const DOWNLOAD_PREFIX = '/_testbed/download/';
-const DOWNLOAD_LIFETIME_MS = 60_000;
 const DEFAULT_MAX_BODY = 25 * 1024 * 1024;
 
 /** An answer about to be written. */
@@ -80,6 +79,8 @@ interface Answer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** Bytes sent as they are instead of a JSON body. */
+  raw?: { contentType: string; data: Buffer };
   detail: string | undefined;
 }
 
@@ -127,7 +128,6 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
   const limiter = new RateLimiter(options.rateLimit ?? 5000);
   const checkResponses = options.checkResponses ?? true;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const downloadSecret = randomBytes(32);
   let origin = '';
 
   const viewsFor = (apiPrefix: string): ViewContext => ({
@@ -141,42 +141,7 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
     openapi,
   });
 
-  const signature = (path: string, expires: number) =>
-    createHmac('sha256', downloadSecret).update(`${path}\n${expires}`).digest('hex');
-
-  const signDownload = (path: string): string => {
-    const expires = state.now().getTime() + DOWNLOAD_LIFETIME_MS;
-    return `${origin}${DOWNLOAD_PREFIX}${path}?expires=${expires}&signature=${signature(path, expires)}`;
-  };
-
-  /** Serves a signed download (artifact zips): no credentials, like GitHub's blob storage links. */
-  const serveDownload = (url: URL, response: ServerResponse): void => {
-    const path = url.pathname.slice(DOWNLOAD_PREFIX.length);
-    const expires = Number(url.searchParams.get('expires'));
-    const given = Buffer.from(url.searchParams.get('signature') ?? '', 'hex');
-    const expected = Buffer.from(signature(path, expires), 'hex');
-    const valid = given.length === expected.length && timingSafeEqual(given, expected);
-    const [kind, repoId, artifactId] = path.split('/');
-    if (!valid || expires < state.now().getTime() || kind !== 'artifacts') {
-      response
-        .writeHead(403, { 'content-type': 'application/xml' })
-        .end('<Error><Code>AuthenticationFailed</Code></Error>');
-      return;
-    }
-    const repo = state.records.repositories.get(Number(repoId));
-    const artifact = repo?.artifacts.get(Number(artifactId));
-    if (artifact === undefined) {
-      response
-        .writeHead(404, { 'content-type': 'application/xml' })
-        .end('<Error><Code>BlobNotFound</Code></Error>');
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': 'application/zip',
-      'content-length': String(artifact.zip.byteLength),
-    });
-    response.end(Buffer.from(artifact.zip));
-  };
+  const downloads = new Downloads(state, () => origin);
 
   /** Runs a request through validation, authentication, access, the handler; returns the answer. */
   const answer = async (
@@ -233,7 +198,7 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
         caller,
         headers: request.headers,
         url,
-        signDownload,
+        downloads,
       };
       let response: HandlerResponse;
       if (handler.access.kind === 'repo') {
@@ -262,9 +227,10 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
         status: response.status,
         headers: { ...(response.headers ?? {}) },
         body: response.body,
+        ...(response.raw === undefined ? {} : { raw: response.raw }),
         detail: undefined,
       };
-      if (checkResponses) {
+      if (checkResponses && response.raw === undefined) {
         const mismatch = openapi.checkResponse(operation, response.status, response.body);
         if (mismatch !== undefined) {
           result = errorAnswer(
@@ -300,7 +266,7 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
       const at = state.records.clock();
       const url = new URL(request.url ?? '/', origin);
       if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
-        serveDownload(url, response);
+        downloads.serve(url, response);
         return;
       }
       const apiPrefix =
@@ -340,8 +306,13 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
       };
       if (result.detail !== undefined)
         headers['x-testbed-detail'] = result.detail.replace(/[^\x20-\x7e]/g, ' ');
-      const payload = result.body === undefined ? '' : JSON.stringify(result.body);
-      if (payload !== '') headers['content-type'] = 'application/json; charset=utf-8';
+      let payload: string | Buffer = result.body === undefined ? '' : JSON.stringify(result.body);
+      if (result.raw !== undefined) {
+        payload = result.raw.data;
+        headers['content-type'] = result.raw.contentType;
+      } else if (payload !== '') {
+        headers['content-type'] = 'application/json; charset=utf-8';
+      }
       response.writeHead(result.status, headers);
       response.end(payload);
       requests.add({

@@ -192,7 +192,7 @@ export const actionHandlers: OperationHandler[] = [
       if (ctx.state.actions.isExpired(artifact)) throw new GitHubError(410, 'Artifact has expired', docs);
       return {
         status: 302,
-        headers: { location: ctx.signDownload(`artifacts/${ctx.repo.id}/${artifact.id}`) },
+        headers: { location: ctx.downloads.artifact(ctx.repo.id, artifact.id) },
       };
     },
   }),

@@ -6,6 +6,7 @@ import { actionHandlers } from './actions.js';
 import { appHandlers } from './apps.js';
 import { checkHandlers } from './checks.js';
 import { commentHandlers } from './comments.js';
+import { contentHandlers } from './contents.js';
 import { issueHandlers } from './issues.js';
 import { pullHandlers } from './pulls.js';
 import { repoHandlers } from './repos.js';
@@ -17,6 +18,7 @@ function registry(): ReadonlyMap<string, OperationHandler> {
   const all = [
     ...appHandlers,
     ...repoHandlers,
+    ...contentHandlers,
     ...issueHandlers,
     ...commentHandlers,
     ...subIssueHandlers,

@@ -5,16 +5,21 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller } from '../auth.js';
+import type { Downloads } from '../downloads.js';
 import type { BaseRole, Repository } from '../model.js';
 import type { ValidatedApiRequest } from '../openapi.js';
 import type { Actor } from '../state/events.js';
 import type { GitHubState } from '../state.js';
 import type { ViewContext } from '../views/context.js';
 
-/** What a handler answers. `body` is sent as JSON; `headers` are added (e.g. `Link`, `Location`). */
+/**
+ * What a handler answers. `body` is sent as JSON; `raw` instead sends bytes as they are (raw media
+ * types); `headers` are added (e.g. `Link`, `Location`).
+ */
 export interface HandlerResponse {
   status: number;
   body?: unknown;
+  raw?: { contentType: string; data: Buffer };
   headers?: Record<string, string>;
 }
 
@@ -27,8 +32,8 @@ export interface BaseContext {
   headers: IncomingHttpHeaders;
   /** The full URL of the request as the client addressed it (for pagination links). */
   url: URL;
-  /** Makes an unauthenticated, short-lived download address for bytes the fake serves (artifacts). */
-  signDownload(path: string): string;
+  /** Makes unauthenticated, short-lived download addresses for bytes the fake serves. */
+  downloads: Downloads;
 }
 
 /** The context of a repository operation: the repository is resolved and access already checked. */

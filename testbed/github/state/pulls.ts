@@ -181,7 +181,10 @@ export class PullsApi {
     issue.closedAt = now;
     issue.closedBy = actor.account;
     issue.updatedAt = now;
-    this.repos.push(repo, pull.baseRef, actor, mergeSha);
+    // No three-way merge: the head's files are laid over the base's (conflicts are `mergeable: false`).
+    const baseTree = this.repos.tree(repo, pull.baseSha) ?? new Map();
+    const headTree = this.repos.tree(repo, pull.headSha) ?? new Map();
+    this.repos.push(repo, pull.baseRef, actor, mergeSha, new Map([...baseTree, ...headTree]));
     this.issues.emitIssue(repo, issue, actor, 'closed');
     return mergeSha;
   }

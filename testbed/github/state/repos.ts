@@ -1,12 +1,14 @@
 /**
  * Repositories: creation, branches and their head SHAs, collaborators and their roles.
  *
- * There is no git server yet: a branch is a name and a head SHA, moved with {@link ReposApi.push}. A
- * later git server can own `Repository.branches` and call `push` when a ref moves, so pull requests get
- * their `synchronize` events either way.
+ * There is no git server yet: a branch is a name and a head SHA, moved with {@link ReposApi.push}, and a
+ * commit is a SHA with a flat map of files (enough for the contents API and Probot's config). A later git
+ * server can own `Repository.branches` and `commits` and call `push` when a ref moves, so pull requests
+ * get their `synchronize` events either way.
  */
 import { notFound, validationFailed } from '../errors.js';
-import type { Account, BaseRole, CollaboratorRole, MergeSettings, Repository } from '../model.js';
+import { strToU8 } from 'fflate';
+import type { Account, BaseRole, CollaboratorRole, FileTree, MergeSettings, Repository } from '../model.js';
 import type { Actor } from './events.js';
 import type { Store } from './store.js';
 
@@ -18,7 +20,23 @@ export interface RepositoryOptions {
   defaultBranch?: string;
   /** Head SHA of the default branch; default a fresh one. */
   headSha?: string;
+  /** Files of the default branch's head commit (e.g. `.github/ai-orchestrator.yml`). */
+  files?: Record<string, string | Uint8Array>;
   merge?: Partial<MergeSettings>;
+}
+
+/** File changes of a commit: path → new content, or null to delete the file. */
+export type FileChanges = Record<string, string | Uint8Array | null>;
+
+/** Applies changes to a tree, returning a new tree. */
+function applyChanges(tree: FileTree, changes: FileChanges): FileTree {
+  const next = new Map(tree);
+  for (const [path, content] of Object.entries(changes)) {
+    const key = path.replace(/^\/+/, '');
+    if (content === null) next.delete(key);
+    else next.set(key, typeof content === 'string' ? strToU8(content) : content);
+  }
+  return next;
 }
 
 const BASE_ROLE_ORDER: BaseRole[] = ['read', 'triage', 'write', 'maintain', 'admin'];
@@ -59,7 +77,7 @@ export class ReposApi {
       description: options.description ?? null,
       defaultBranch,
       branches: new Map([[defaultBranch, headSha]]),
-      commits: new Set([headSha]),
+      commits: new Map([[headSha, applyChanges(new Map(), options.files ?? {})]]),
       merge: { allowMergeCommit: true, allowSquashMerge: true, allowRebaseMerge: true, ...options.merge },
       createdAt: now,
       updatedAt: now,
@@ -102,13 +120,26 @@ export class ReposApi {
 
   /**
    * Moves (or creates) `branch` to `sha` (default: a fresh SHA, as if someone pushed a commit) and returns
-   * the new head. Open pull requests whose head is that branch follow it and emit
+   * the new head. A new commit gets `tree`, or else the files of the branch's previous head (for a new
+   * branch: of the default branch's head). Open pull requests whose head is that branch follow it and emit
    * `pull_request.synchronize` (actor: who pushed); those based on it get the new base SHA.
    */
-  push(repo: Repository, branch: string, actor: Actor, sha: string = this.store.newSha()): string {
+  push(
+    repo: Repository,
+    branch: string,
+    actor: Actor,
+    sha: string = this.store.newSha(),
+    tree?: FileTree,
+  ): string {
     const before = repo.branches.get(branch);
+    if (!repo.commits.has(sha)) {
+      const parent = before ?? repo.branches.get(repo.defaultBranch);
+      repo.commits.set(
+        sha,
+        tree ?? (parent === undefined ? undefined : repo.commits.get(parent)) ?? new Map(),
+      );
+    }
     repo.branches.set(branch, sha);
-    repo.commits.add(sha);
     repo.pushedAt = this.store.now();
     if (before === sha) return sha;
     for (const pull of repo.pulls.values()) {
@@ -131,6 +162,22 @@ export class ReposApi {
       });
     }
     return sha;
+  }
+
+  /**
+   * Commits file changes on `branch` (created from the default branch if new) as one new commit and pushes
+   * it; returns the new head SHA.
+   */
+  commitFiles(repo: Repository, branch: string, actor: Actor, changes: FileChanges): string {
+    const parent = repo.branches.get(branch) ?? repo.branches.get(repo.defaultBranch);
+    const base = (parent === undefined ? undefined : repo.commits.get(parent)) ?? new Map();
+    return this.push(repo, branch, actor, this.store.newSha(), applyChanges(base, changes));
+  }
+
+  /** The files of the commit `ref` names (SHA, branch), or undefined when it names none. */
+  tree(repo: Repository, ref: string): FileTree | undefined {
+    const sha = this.resolveRef(repo, ref);
+    return sha === undefined ? undefined : repo.commits.get(sha);
   }
 
   /**
