@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkOtherAccess, checkRepoAccess } from './access.js';
 import { Downloads, DOWNLOAD_PREFIX } from './downloads.js';
