@@ -58,8 +58,11 @@ const GROUP_AT = 3;
 /** Folders named on a grouped line before the ellipsis. */
 const GROUP_NAMES = 3;
 
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return NATURAL.compare(a, b);
 }
 
 /** True when `file` lies in the stack's folder. */

@@ -48,7 +48,9 @@ export async function searchSymbols(
 
 /** Runs `git grep`; resolves undefined when git fails (then the caller scans instead). */
 export function gitGrep(repoDir: string, symbols: readonly string[]): Promise<SearchResult | undefined> {
-  const args = ['-C', repoDir, '-c', 'grep.fullName=false', '-c', 'grep.lineNumber=true'];
+  // Repository-relative paths and no submodules, whatever the user's git config says, so the hits
+  // line up with `git ls-files`.
+  const args = ['-C', repoDir, '-c', 'grep.fullName=false', '-c', 'submodule.recurse=false'];
   args.push('grep', '-I', '-n', '-w', '-F', '--null', '--no-color');
   for (const symbol of symbols) args.push('-e', symbol);
   args.push('--', ...sourceExtensions().map((ext) => `*.${ext}`));
