@@ -22,7 +22,7 @@ import {
 import { Faults } from './faults.js';
 import type { ArmedFault, FaultSpec } from './faults.js';
 import { HANDLERS } from './handlers/index.js';
-import type { BaseContext, HandlerResponse, OperationHandler } from './handlers/types.js';
+import type { BaseContext, HandlerResponse, OperationHandler, RepoContext } from './handlers/types.js';
 import { documentationUrl, GitHubOpenApi } from './openapi.js';
 import type { ValidatedApiRequest } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
@@ -210,12 +210,18 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
           String(validated.params.repo),
           docsUrl,
         );
-        const actor = actorOf(caller) ?? { account: repo.owner, appId: undefined };
-        response = (handler as Extract<OperationHandler, { access: { kind: 'repo' } }>).handle({
+        const context: RepoContext = {
           ...base,
           repo,
-          actor,
-        });
+          // Anonymous callers are refused every write before this point, so no handler asks them to act.
+          get actor() {
+            const actor = actorOf(caller);
+            if (actor === undefined)
+              throw new Error(`${operation.operationId} needs an actor, the caller is anonymous`);
+            return actor;
+          },
+        };
+        response = (handler as Extract<OperationHandler, { access: { kind: 'repo' } }>).handle(context);
       } else {
         const org = validated.params.org === undefined ? undefined : String(validated.params.org);
         checkOtherAccess(state, caller, handler.access, org, docsUrl);

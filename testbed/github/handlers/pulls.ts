@@ -53,8 +53,10 @@ export const pullHandlers: OperationHandler[] = [
         base: fields.base,
         body: fields.body ?? null,
         draft: fields.draft ?? false,
+        ...(fields.maintainer_can_modify !== undefined
+          ? { maintainerCanModify: fields.maintainer_can_modify }
+          : {}),
       });
-      if (fields.maintainer_can_modify !== undefined) pull.maintainerCanModify = fields.maintainer_can_modify;
       const view = pullView(ctx.views, ctx.repo, pull, issue);
       return { status: 201, body: view, headers: { location: String(view.url) } };
     },
@@ -96,8 +98,10 @@ export const pullHandlers: OperationHandler[] = [
         ...(fields.title !== undefined ? { title: fields.title } : {}),
         ...(fields.body !== undefined ? { body: fields.body } : {}),
         ...(fields.state !== undefined ? { state: fields.state } : {}),
+        ...(fields.maintainer_can_modify !== undefined
+          ? { maintainerCanModify: fields.maintainer_can_modify }
+          : {}),
       });
-      if (fields.maintainer_can_modify !== undefined) pull.maintainerCanModify = fields.maintainer_can_modify;
       return { status: 200, body: pullView(ctx.views, ctx.repo, pull, issue) };
     },
   }),

@@ -3,7 +3,7 @@
  * membership in organizations.
  */
 import { notFound } from '../errors.js';
-import type { CollaboratorRole } from '../model.js';
+import type { BaseRole, CollaboratorRole } from '../model.js';
 import { paginate, PAGE_QUERY } from '../pagination.js';
 import { roleCovers } from '../state/repos.js';
 import { branchView, repositoryView } from '../views/repos.js';
@@ -12,6 +12,15 @@ import type { ViewContext } from '../views/context.js';
 import type { Account } from '../model.js';
 import { otherOperation, param, query, repoOperation } from './types.js';
 import type { OperationHandler, RepoAccess } from './types.js';
+
+/** The `permission` filter of the collaborator list, as the role it requires at least. */
+const PERMISSION_FILTER: Record<string, BaseRole> = {
+  pull: 'read',
+  triage: 'triage',
+  push: 'write',
+  maintain: 'maintain',
+  admin: 'admin',
+};
 
 const READ_METADATA: RepoAccess = { kind: 'repo', permissions: ['metadata'], level: 'read' };
 
@@ -77,16 +86,10 @@ export const repoHandlers: OperationHandler[] = [
     query: [...PAGE_QUERY, 'permission'],
     handle: (ctx) => {
       const wanted = query<string>(ctx, 'permission');
+      const needed = wanted === undefined ? undefined : PERMISSION_FILTER[wanted];
       const all = ctx.state.repos
         .collaborators(ctx.repo)
-        .filter(
-          ({ role }) =>
-            wanted === undefined ||
-            roleCovers(
-              role,
-              wanted === 'pull' ? 'read' : wanted === 'push' ? 'write' : (wanted as CollaboratorRole['base']),
-            ),
-        );
+        .filter(({ role }) => needed === undefined || roleCovers(role, needed));
       const page = paginate(ctx, all);
       return {
         status: 200,

@@ -16,6 +16,15 @@ export interface NewPullRequest {
   base: string;
   body?: string | null;
   draft?: boolean;
+  maintainerCanModify?: boolean;
+}
+
+/** Changes to a pull request; absent fields stay as they are. */
+export interface PullChanges {
+  title?: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  maintainerCanModify?: boolean;
 }
 
 /** A merge request. `sha`, when given, must be the current head (GitHub's optimistic lock). */
@@ -91,7 +100,7 @@ export class PullsApi {
       mergeCommitSha: null,
       mergeCommit: null,
       mergeable: true,
-      maintainerCanModify: false,
+      maintainerCanModify: fields.maintainerCanModify ?? false,
     };
     repo.pulls.set(pull.number, pull);
     this.store.emit({ kind: 'pull_request', action: 'opened', repo, issue, pull, actor });
@@ -116,12 +125,7 @@ export class PullsApi {
    * Changes title, body or state as `actor` (events as for issues: `edited`, `closed`, `reopened`, sent as
    * `pull_request`). Throws a 422 GitHubError when reopening a merged pull request.
    */
-  update(
-    repo: Repository,
-    number: number,
-    actor: Actor,
-    changes: { title?: string; body?: string | null; state?: 'open' | 'closed' },
-  ): PullWithIssue {
+  update(repo: Repository, number: number, actor: Actor, changes: PullChanges): PullWithIssue {
     const { pull } = this.get(repo, number);
     if (changes.state === 'open' && pull.merged) {
       throw validationFailed(`${DOCS}#update-a-pull-request`, [
@@ -133,7 +137,9 @@ export class PullsApi {
         },
       ]);
     }
-    this.issues.update(repo, number, actor, changes);
+    if (changes.maintainerCanModify !== undefined) pull.maintainerCanModify = changes.maintainerCanModify;
+    const { maintainerCanModify: _pullOnly, ...issueChanges } = changes;
+    this.issues.update(repo, number, actor, issueChanges);
     return this.get(repo, number);
   }
 
