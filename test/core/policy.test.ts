@@ -102,10 +102,14 @@ describe('policy', () => {
 
   it('parses YAML text, refusing syntax errors, duplicate keys and non-mappings with the source named', () => {
     expect(parseConfigYaml('', 'x.yml')).toEqual({});
-    expect(parseConfigYaml('implement:\n  fix_attempts: 2\n', 'x.yml')).toEqual({ implement: { fix_attempts: 2 } });
+    expect(parseConfigYaml('implement:\n  fix_attempts: 2\n', 'x.yml')).toEqual({
+      implement: { fix_attempts: 2 },
+    });
     expect(() => parseConfigYaml('a: [1\n', 'x.yml')).toThrow(PolicySyntaxError);
     expect(() => parseConfigYaml('a: 1\na: 2\n', 'x.yml')).toThrow(/x\.yml: not valid YAML/);
-    expect(() => parseConfigYaml('- 1\n', 'x.yml')).toThrow(/expected a mapping of settings at the top level, got a list/);
+    expect(() => parseConfigYaml('- 1\n', 'x.yml')).toThrow(
+      /expected a mapping of settings at the top level, got a list/,
+    );
   });
 
   it('deep-merges without touching its inputs', () => {
