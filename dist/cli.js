@@ -9183,8 +9183,9 @@ function stackLine(stack) {
 }
 var GROUP_AT = 3;
 var GROUP_NAMES = 3;
+var NATURAL = new Intl.Collator("en", { numeric: true });
 function naturalCompare(a, b) {
-  return a.localeCompare(b, "en", { numeric: true });
+  return NATURAL.compare(a, b);
 }
 function contains(stack, file2) {
   return stack.path === "." || file2.startsWith(`${stack.path}/`);
@@ -9704,7 +9705,7 @@ async function searchSymbols(repoDir, symbols, tracked) {
   return scanFiles(repoDir, symbols, tracked.files);
 }
 function gitGrep(repoDir, symbols) {
-  const args = ["-C", repoDir, "-c", "grep.fullName=false", "-c", "grep.lineNumber=true"];
+  const args = ["-C", repoDir, "-c", "grep.fullName=false", "-c", "submodule.recurse=false"];
   args.push("grep", "-I", "-n", "-w", "-F", "--null", "--no-color");
   for (const symbol2 of symbols) args.push("-e", symbol2);
   args.push("--", ...sourceExtensions().map((ext) => `*.${ext}`));
@@ -32319,6 +32320,12 @@ ${USAGE}`);
 }
 
 // cli/bin.ts
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error62) => {
+    if (error62.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error62;
+  });
+}
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
