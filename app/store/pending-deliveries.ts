@@ -7,7 +7,6 @@
  * the delivery over. So several replicas on one Postgres never handle a delivery at the same time, and
  * none is left behind.
  */
-import { Deliveries } from './deliveries.js';
 import type { DeliveryOutcome, Claim } from './deliveries.js';
 import type { Queryable, Row } from './engine.js';
 import { integer, optionalText, text, timestamp } from './rows.js';
@@ -70,23 +69,32 @@ export class PendingDeliveries {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Records a delivery (see `Deliveries.record`) and, the first time its id is seen, keeps its payload as
-   * pending, leased to `owner` for `leaseMs`; both or neither. Returns 'new' or 'duplicate' (a redelivery
-   * with a known id stores nothing).
+   * Records a delivery (as `Deliveries.record` does) and, the first time its id is seen, keeps its payload
+   * as pending, leased to `owner` for `leaseMs`; both or neither. Returns 'new' or 'duplicate' (a
+   * redelivery with a known id stores nothing). Atomic: of concurrent calls with one id, one gets 'new'.
    */
   async accept(delivery: IncomingDelivery, owner: string, leaseMs: number): Promise<Claim> {
-    checkLease(leaseMs);
-    return this.db.transaction(async (tx) => {
-      const claim = await new Deliveries(tx).record(delivery.id, delivery.event, delivery.action);
-      if (claim === 'new') {
-        await tx.query(
-          `INSERT INTO pending_deliveries (delivery_id, event, action, lane, payload, lease_owner, lease_until)
-           VALUES ($1, $2, $3, $4, $5, $6, ${leaseEnd(7)})`,
-          [delivery.id, delivery.event, delivery.action, delivery.lane, delivery.payload, owner, leaseMs],
-        );
-      }
-      return claim;
-    });
+    // One statement rather than a transaction: this runs before every acknowledgement, and on PGlite each
+    // statement costs a round through the single connection.
+    const rows = await this.db.query(
+      `WITH recorded AS (
+         INSERT INTO deliveries (id, event, action) VALUES ($1::text, $2::text, $3::text)
+         ON CONFLICT (id) DO NOTHING RETURNING id
+       )
+       INSERT INTO pending_deliveries (delivery_id, event, action, lane, payload, lease_owner, lease_until)
+       SELECT id, $2::text, $3::text, $4::text, $5::text, $6::text, ${leaseEnd(7)} FROM recorded
+       RETURNING delivery_id`,
+      [
+        delivery.id,
+        delivery.event,
+        delivery.action,
+        delivery.lane,
+        delivery.payload,
+        owner,
+        checkLease(leaseMs),
+      ],
+    );
+    return rows.length === 1 ? 'new' : 'duplicate';
   }
 
   /**
@@ -113,15 +121,15 @@ export class PendingDeliveries {
     outcome: DeliveryOutcome,
     error: string | null = null,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const removed = await tx.query(
-        'DELETE FROM pending_deliveries WHERE delivery_id = $1 AND lease_owner = $2 RETURNING delivery_id',
-        [id, owner],
-      );
-      if (removed.length === 0) return false;
-      await new Deliveries(tx).finish(id, outcome, error);
-      return true;
-    });
+    const rows = await this.db.query(
+      `WITH removed AS (
+         DELETE FROM pending_deliveries WHERE delivery_id = $1 AND lease_owner = $2 RETURNING delivery_id
+       )
+       UPDATE deliveries SET outcome = $3, error = $4, finished_at = now()
+       WHERE id IN (SELECT delivery_id FROM removed) RETURNING id`,
+      [id, owner, outcome, error],
+    );
+    return rows.length === 1;
   }
 
   /**
