@@ -89,6 +89,28 @@ describe('fault injection', () => {
     expect(slow.fired).toBe(1);
   });
 
+  it('produces network failures: reset, hang and a truncated body, the write stored when asked', async () => {
+    github.inject({ route: 'repos/get', network: 'reset' });
+    const reset = await rejection(() => world.bot.rest.repos.get(WIDGETS));
+    expect(reset.status).toBe(500);
+    github.inject({ route: 'repos/get', network: 'hang' });
+    const hung = await rejection(() =>
+      world.bot.rest.repos.get({ ...WIDGETS, request: { signal: AbortSignal.timeout(150) } }),
+    );
+    expect(hung.status).toBe(500);
+    const issue = github.state.issues.create(world.repo, github.state.as('alice'), { title: 'x' });
+    github.inject({ route: 'issues/create-comment', network: 'truncate', when: 'after' });
+    await expect(
+      world.bot.rest.issues.createComment({ ...WIDGETS, issue_number: issue.number, body: 'once' }),
+    ).rejects.toThrow();
+    expect(github.state.comments.list(world.repo, issue.number).map((c) => c.body)).toEqual(['once']);
+    expect(github.requests.all().map((r) => [r.operationId, r.status])).toEqual([
+      ['repos/get', 0],
+      ['repos/get', 0],
+      ['issues/create-comment', 201],
+    ]);
+  });
+
   it('forgets faults on reset', async () => {
     github.inject({ status: 500 });
     world = buildWorld(github);

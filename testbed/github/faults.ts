@@ -22,6 +22,11 @@ export interface FaultSpec {
   /** Wait this long before answering. */
   delayMs?: number;
   /**
+   * A network failure instead of a clean answer: `reset` drops the connection (ECONNRESET), `hang` never
+   * answers (until the server closes), `truncate` sends half the body and drops the connection.
+   */
+  network?: 'reset' | 'hang' | 'truncate';
+  /**
    * `before` (default): answer instead of the handler, nothing is stored. `after`: run the handler (its
    * changes stay, webhooks included), then answer with the fault — a write the client thinks failed.
    */

@@ -16,6 +16,7 @@ export interface RecordedRequest {
   query: Record<string, string | string[]>;
   /** The parsed JSON body, the raw text when it was not JSON, or undefined when there was none. */
   body: unknown;
+  /** The status sent; 0 when none was (an injected reset or hang). */
   status: number;
   /** When the request arrived (the fake's clock) and how long the answer took. */
   at: Date;

@@ -4,27 +4,18 @@
  * signed webhooks, and lets tests inject faults. Point Octokit at `url` (`baseUrl`), or at
  * `enterpriseUrl` for GitHub Enterprise style (`/api/v3`).
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkOtherAccess, checkRepoAccess } from './access.js';
+import { errorAnswer, writeAnswer } from './answer.js';
+import type { Answer } from './answer.js';
 import { Downloads, DOWNLOAD_PREFIX } from './downloads.js';
-import { actorOf, authenticate, summarizeCaller } from './auth.js';
-import type { Caller, CallerSummary } from './auth.js';
-import {
-  DEFAULT_DOCUMENTATION_URL,
-  GitHubError,
-  notFound,
-  notImplemented,
-  parameterNotImplemented,
-} from './errors.js';
+import { DEFAULT_DOCUMENTATION_URL, GitHubError } from './errors.js';
 import { Faults } from './faults.js';
 import type { ArmedFault, FaultSpec } from './faults.js';
-import { HANDLERS } from './handlers/index.js';
-import type { BaseContext, HandlerResponse, OperationHandler, RepoContext } from './handlers/types.js';
-import { documentationUrl, GitHubOpenApi } from './openapi.js';
-import type { ValidatedApiRequest } from './openapi.js';
+import { GitHubOpenApi } from './openapi.js';
+import { ApiPipeline } from './pipeline.js';
+import type { RequestFacts } from './pipeline.js';
 import { RateLimiter } from './rate-limit.js';
 import { RequestLog } from './recorder.js';
 import { GitHubState } from './state.js';
@@ -63,26 +54,16 @@ export interface GitHubTestbed {
   requests: RequestLog;
   /** Webhook deliveries: records, held ones, manual sends, redeliveries. */
   webhooks: WebhookSender;
-  /** Arms a fault (rate limit, 5xx before or after the write, delay). */
+  /** Arms a fault (rate limit, 5xx or network failure before or after the write, delay). */
   inject(spec: FaultSpec): ArmedFault;
   /** Forgets state, requests, deliveries, faults and rate-limit counters; the server keeps running. */
   reset(): void;
-  /** Stops the server (open connections are closed). */
+  /** Stops the server (open connections, hanging ones included, are closed). */
   close(): Promise<void>;
 }
 
 const ENTERPRISE_PREFIX = '/api/v3';
 const DEFAULT_MAX_BODY = 25 * 1024 * 1024;
-
-/** An answer about to be written. */
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  /** Bytes sent as they are instead of a JSON body. */
-  raw?: { contentType: string; data: Buffer };
-  detail: string | undefined;
-}
 
 /** Reads a request body, refusing (413) beyond `limit` bytes. */
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -96,27 +77,25 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-function errorAnswer(error: GitHubError, docsUrl: string | undefined): Answer {
-  const body = { ...error.body };
-  if (docsUrl !== undefined && body.documentation_url === DEFAULT_DOCUMENTATION_URL && error.status !== 501) {
-    body.documentation_url = docsUrl;
+/** The body as the request log keeps it: parsed JSON, the text when not JSON, undefined when empty. */
+function loggedBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
-  return { status: error.status, headers: { ...error.headers }, body, detail: error.detail };
 }
 
-/**
- * The first parameter the request uses that its operation declares but the handler does not honour: a
- * declared query key, or a top-level body key. Undeclared query keys are ignored, as GitHub ignores them.
- */
-function unsupportedParameter(handler: OperationHandler, request: ValidatedApiRequest): string | undefined {
-  const honoured = new Set(handler.query ?? []);
-  const declared = new Set(request.declaredQuery);
-  const query = Object.keys(request.query).find((key) => declared.has(key) && !honoured.has(key));
-  if (query !== undefined) return query;
-  const { body } = request;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const allowed = new Set(handler.body ?? []);
-  return Object.keys(body).find((key) => !allowed.has(key));
+/** The query string as the request log keeps it: one value, or all values of a repeated key. */
+function loggedQuery(search: URLSearchParams): Record<string, string | string[]> {
+  return Object.fromEntries(
+    [...new Set(search.keys())].map((key) => {
+      const values = search.getAll(key);
+      return [key, values.length === 1 ? (values[0] as string) : values];
+    }),
+  );
 }
 
 /** Starts an offline GitHub on 127.0.0.1. The OpenAPI description is loaded on first use. */
@@ -129,142 +108,18 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
   const checkResponses = options.checkResponses ?? true;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   let origin = '';
-
-  const viewsFor = (apiPrefix: string): ViewContext => ({
+  const views = (apiPrefix: string): ViewContext => ({
     urls: new Urls(`${origin}${apiPrefix}`, origin),
     state,
   });
+  const downloads = new Downloads(state, () => origin);
   const webhooks = new WebhookSender(state, {
     autoDeliver: options.autoDeliver ?? true,
     checkPayloads: checkResponses,
-    views: () => viewsFor(''),
+    views: () => views(''),
     openapi,
   });
-
-  const downloads = new Downloads(state, () => origin);
-
-  /** Runs a request through validation, authentication, access, the handler; returns the answer. */
-  const answer = async (
-    request: IncomingMessage,
-    url: URL,
-    apiPrefix: string,
-    pathname: string,
-    rawBody: Buffer,
-    record: { operationId?: string; auth: CallerSummary; body: unknown; faulted: boolean },
-  ): Promise<Answer> => {
-    const method = request.method ?? 'GET';
-    const match = openapi.match(method, pathname);
-    if (match === undefined) {
-      return errorAnswer(notFound(undefined, `no operation for ${method} ${pathname}`), undefined);
-    }
-    const { operation } = match;
-    const docsUrl = documentationUrl(operation);
-    record.operationId = operation.operationId;
-    const fault = faults.take({
-      method,
-      path: `${apiPrefix}${pathname}`,
-      template: match.template,
-      operationId: operation.operationId,
-    });
-    if (fault !== undefined) record.faulted = true;
-    if (fault?.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    const faultAnswer = (spec: FaultSpec): Answer => ({
-      status: spec.status as number,
-      headers: { ...spec.headers },
-      body: spec.body ?? {
-        message: `Injected fault ${spec.status}`,
-        documentation_url: docsUrl,
-        status: String(spec.status),
-      },
-      detail: 'injected fault',
-    });
-    if (fault?.status !== undefined && (fault.when ?? 'before') === 'before') return faultAnswer(fault);
-
-    let rateHeaders: Record<string, string> = {};
-    let result: Answer;
-    try {
-      const validated = openapi.validateRequest({ method, pathname, query: url.searchParams, rawBody });
-      const caller: Caller = authenticate(state, request.headers.authorization);
-      record.auth = summarizeCaller(caller);
-      rateHeaders = limiter.consume(caller, state.now());
-      const handler = HANDLERS.get(operation.operationId);
-      if (handler === undefined) throw notImplemented(operation.operationId, method, match.template);
-      const unsupported = unsupportedParameter(handler, validated);
-      if (unsupported !== undefined) throw parameterNotImplemented(operation.operationId, unsupported);
-      const base: BaseContext = {
-        state,
-        views: viewsFor(apiPrefix),
-        request: validated,
-        caller,
-        headers: request.headers,
-        url,
-        downloads,
-      };
-      let response: HandlerResponse;
-      if (handler.access.kind === 'repo') {
-        const repo = checkRepoAccess(
-          state,
-          caller,
-          handler.access,
-          String(validated.params.owner),
-          String(validated.params.repo),
-          docsUrl,
-        );
-        const context: RepoContext = {
-          ...base,
-          repo,
-          // Anonymous callers are refused every write before this point, so no handler asks them to act.
-          get actor() {
-            const actor = actorOf(caller);
-            if (actor === undefined)
-              throw new Error(`${operation.operationId} needs an actor, the caller is anonymous`);
-            return actor;
-          },
-        };
-        response = (handler as Extract<OperationHandler, { access: { kind: 'repo' } }>).handle(context);
-      } else {
-        const org = validated.params.org === undefined ? undefined : String(validated.params.org);
-        checkOtherAccess(state, caller, handler.access, org, docsUrl);
-        response = (
-          handler as Extract<OperationHandler, { access: { kind: 'app' | 'installation' | 'org' } }>
-        ).handle(base);
-      }
-      result = {
-        status: response.status,
-        headers: { ...(response.headers ?? {}) },
-        body: response.body,
-        ...(response.raw === undefined ? {} : { raw: response.raw }),
-        detail: undefined,
-      };
-      if (checkResponses && response.raw === undefined) {
-        const mismatch = openapi.checkResponse(operation, response.status, response.body);
-        if (mismatch !== undefined) {
-          result = errorAnswer(
-            new GitHubError(500, 'Server Error', docsUrl, { detail: `testbed bug: ${mismatch}` }),
-            docsUrl,
-          );
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof GitHubError)) {
-        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        return errorAnswer(
-          new GitHubError(500, 'Server Error', docsUrl, {
-            detail: message.split('\n').slice(0, 4).join(' | '),
-          }),
-          docsUrl,
-        );
-      }
-      result = errorAnswer(error, docsUrl);
-    }
-    result.headers = { ...rateHeaders, ...result.headers };
-    if (fault?.status !== undefined && fault.when === 'after') {
-      const injected = faultAnswer(fault);
-      injected.detail = `injected fault after the handler answered ${result.status}`;
-      return injected;
-    }
-    return result;
-  };
+  const pipeline = new ApiPipeline({ openapi, state, faults, limiter, downloads, views, checkResponses });
 
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -275,68 +130,39 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
         downloads.serve(url, response);
         return;
       }
-      const apiPrefix =
-        url.pathname === ENTERPRISE_PREFIX || url.pathname.startsWith(`${ENTERPRISE_PREFIX}/`)
-          ? ENTERPRISE_PREFIX
-          : '';
-      const pathname = url.pathname.slice(apiPrefix.length) || '/';
-      const record: { operationId?: string; auth: CallerSummary; body: unknown; faulted: boolean } = {
-        auth: { kind: 'anonymous' },
-        body: undefined,
-        faulted: false,
-      };
+      const enterprise =
+        url.pathname === ENTERPRISE_PREFIX || url.pathname.startsWith(`${ENTERPRISE_PREFIX}/`);
+      const apiPrefix = enterprise ? ENTERPRISE_PREFIX : '';
+      const method = (request.method ?? 'GET').toUpperCase();
+      const facts: RequestFacts = { operationId: undefined, auth: { kind: 'anonymous' }, faulted: false };
+      let rawBody: Buffer = Buffer.alloc(0);
       let result: Answer;
       try {
-        const rawBody = await readBody(request, maxBody);
-        const text = rawBody.toString('utf8');
-        try {
-          record.body = text === '' ? undefined : (JSON.parse(text) as unknown);
-        } catch {
-          record.body = text;
-        }
-        result = await answer(request, url, apiPrefix, pathname, rawBody, record);
+        rawBody = await readBody(request, maxBody);
+        const pathname = url.pathname.slice(apiPrefix.length) || '/';
+        result = await pipeline.answer(
+          { method, url, apiPrefix, pathname, headers: request.headers, rawBody },
+          facts,
+        );
       } catch (error) {
-        result =
+        const failure =
           error instanceof GitHubError
-            ? errorAnswer(error, undefined)
-            : errorAnswer(
-                new GitHubError(500, 'Server Error', DEFAULT_DOCUMENTATION_URL, { detail: String(error) }),
-                undefined,
-              );
+            ? error
+            : new GitHubError(500, 'Server Error', DEFAULT_DOCUMENTATION_URL, { detail: String(error) });
+        result = errorAnswer(failure, undefined);
       }
-      const headers: Record<string, string> = {
-        'x-github-request-id': randomUUID().toUpperCase(),
-        'x-github-media-type': 'github.v3; format=json',
-        'x-github-api-version-selected': '2022-11-28',
-        ...result.headers,
-      };
-      if (result.detail !== undefined)
-        headers['x-testbed-detail'] = result.detail.replace(/[^\x20-\x7e]/g, ' ');
-      let payload: string | Buffer = result.body === undefined ? '' : JSON.stringify(result.body);
-      if (result.raw !== undefined) {
-        payload = result.raw.data;
-        headers['content-type'] = result.raw.contentType;
-      } else if (payload !== '') {
-        headers['content-type'] = 'application/json; charset=utf-8';
-      }
-      response.writeHead(result.status, headers);
-      response.end(payload);
+      const status = writeAnswer(response, result);
       requests.add({
-        method: request.method ?? 'GET',
+        method,
         path: url.pathname,
-        operationId: record.operationId,
-        query: Object.fromEntries(
-          [...new Set(url.searchParams.keys())].map((key) => {
-            const values = url.searchParams.getAll(key);
-            return [key, values.length === 1 ? (values[0] as string) : values];
-          }),
-        ),
-        body: record.body,
-        status: result.status,
+        operationId: facts.operationId,
+        query: loggedQuery(url.searchParams),
+        body: loggedBody(rawBody),
+        status,
         at,
         durationMs: performance.now() - started,
-        auth: record.auth,
-        faulted: record.faulted,
+        auth: facts.auth,
+        faulted: facts.faulted,
         detail: result.detail,
       });
     })();
