@@ -85,6 +85,54 @@ export class GitHubOpenApi {
     this.responses = new SchemaCompiler(doc, 'response');
   }
 
+  /**
+   * What the description declares for an operation: its method and path template, query parameter
+   * names, and top-level JSON body property names (empty when it takes no JSON object). Undefined when
+   * GitHub has no operation with that id.
+   */
+  describeOperation(
+    operationId: string,
+  ): { method: string; template: string; query: string[]; bodyProperties: string[] } | undefined {
+    for (const [template, item] of Object.entries(this.doc.paths)) {
+      for (const [method, candidate] of Object.entries(item)) {
+        const operation = candidate as OperationObject | null;
+        if (operation === null || typeof operation !== 'object' || operation.operationId !== operationId)
+          continue;
+        const parameters = (operation.parameters ?? []).map(
+          (p) => deref(this.doc, p) as unknown as ParameterObject,
+        );
+        const body = jsonSchemaOf(this.doc, operation.requestBody);
+        return {
+          method: method.toUpperCase(),
+          template,
+          query: parameters.filter((p) => p.in === 'query').map((p) => p.name),
+          bodyProperties: body === undefined ? [] : this.propertyNames(body),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** Top-level property names of a schema, including those of its oneOf/anyOf object branches. */
+  private propertyNames(schema: JsonObject): string[] {
+    const resolved = deref(this.doc, schema);
+    const names = new Set<string>();
+    const properties = resolved.properties;
+    if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
+      for (const name of Object.keys(properties)) names.add(name);
+    }
+    for (const keyword of ['oneOf', 'anyOf']) {
+      const branches = resolved[keyword];
+      if (!Array.isArray(branches)) continue;
+      for (const branch of branches) {
+        if (branch !== null && typeof branch === 'object' && !Array.isArray(branch)) {
+          for (const name of this.propertyNames(branch)) names.add(name);
+        }
+      }
+    }
+    return [...names];
+  }
+
   /** The operation for a method and path, or undefined when GitHub has no such route. */
   match(method: string, pathname: string): RouteMatch | undefined {
     return this.router.match(method, pathname);
