@@ -191,6 +191,27 @@ describe('issues, labels and comments', () => {
     expect(github.webhooks.deliveries('issues').map((d) => d.action)).toEqual([]);
   });
 
+  it('lists issues and pull requests with state and label filters', async () => {
+    const alice = github.state.as('alice');
+    const bug = github.state.issues.create(world.repo, alice, {
+      title: 'bug',
+      labels: ['bug', 'ai:implement'],
+    });
+    github.state.issues.create(world.repo, alice, { title: 'idea', labels: ['idea'] });
+    const done = github.state.issues.create(world.repo, alice, { title: 'done', labels: ['bug'] });
+    github.state.issues.update(world.repo, done.number, alice, { state: 'closed' });
+    github.state.repos.push(world.repo, 'feature', alice);
+    github.state.pulls.create(world.repo, alice, { title: 'pr', head: 'feature', base: 'main' });
+    const titles = async (params: { state?: 'open' | 'closed' | 'all'; labels?: string }) =>
+      (await world.bot.rest.issues.listForRepo({ ...WIDGETS, ...params })).data.map((issue) => issue.title);
+    expect(await titles({})).toEqual(['pr', 'idea', 'bug']);
+    expect(await titles({ labels: 'bug,ai:implement' })).toEqual(['bug']);
+    expect(await titles({ state: 'all', labels: 'bug' })).toEqual(['done', 'bug']);
+    const { data: listed } = await world.bot.rest.issues.listForRepo({ ...WIDGETS, state: 'open' });
+    expect(listed.map((issue) => issue.pull_request !== undefined)).toEqual([true, false, false]);
+    expect(bug.number).toBe(1);
+  });
+
   it('drops labels from people without triage access, as GitHub does', async () => {
     github.state.accounts.createUser('passerby');
     const token = github.state.accounts.createUserToken('passerby');
