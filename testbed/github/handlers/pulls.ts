@@ -1,7 +1,7 @@
 /**
  * Pull request endpoints: open, read, list, change, merge.
  */
-import { notFound } from '../errors.js';
+import { notFound, parameterNotImplemented } from '../errors.js';
 import { paginate, PAGE_QUERY } from '../pagination.js';
 import type { PullWithIssue } from '../state/pulls.js';
 import { pullView } from '../views/pulls.js';
@@ -17,6 +17,9 @@ function listPulls(ctx: RepoContext): PullWithIssue[] {
   const head = query<string>(ctx, 'head');
   const base = query<string>(ctx, 'base');
   const sort = query<string>(ctx, 'sort') ?? 'created';
+  // Popularity (comments) and long-running (age with activity) orders are not modelled: say so.
+  if (sort !== 'created' && sort !== 'updated')
+    throw parameterNotImplemented(ctx.request.operationId, `sort=${sort}`);
   // GitHub's default: newest first when sorting by creation, ascending otherwise.
   const direction = query<string>(ctx, 'direction') ?? (sort === 'created' ? 'desc' : 'asc');
   const [headOwner, headRef] =
