@@ -19,8 +19,14 @@ export interface AppContext {
   config: AppConfig;
 }
 
+/**
+ * The app's handlers: the ApplicationFunction Probot loads, and optionally `close`, awaited when the app
+ * stops (after the queue has drained, before the store closes) to stop timers and finish background work.
+ */
+export type AppHandlers = ApplicationFunction & { close?: () => Promise<void> };
+
 /** Builds the app's handlers (the conductor in production) for an open store. */
-export type AppFactory = (context: AppContext) => ApplicationFunction;
+export type AppFactory = (context: AppContext) => AppHandlers;
 
 export interface StartOptions {
   config: AppConfig;
@@ -58,6 +64,27 @@ export interface RunningApp {
 }
 
 /**
+ * Closes the handlers (if they have `close`), waiting at most `timeoutMs`: what they leave unfinished must
+ * be durable already, as after a crash. A failure or the timeout is logged, not thrown, so the store is
+ * still closed.
+ */
+async function closeHandlers(handlers: AppHandlers, timeoutMs: number, probot: Probot): Promise<void> {
+  if (handlers.close === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([handlers.close().then(() => 'closed' as const), deadline]);
+    if (result === 'timeout') probot.log.warn(`the app's handlers did not close within ${timeoutMs} ms`);
+  } catch (error) {
+    probot.log.error({ err: error }, "closing the app's handlers failed");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Starts the app and resolves once it listens on `config.port` (0: a free port) and `config.host`. If a
  * step fails, what was started is stopped again and the error rethrown.
  */
@@ -67,12 +94,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const store = options.store ?? (await openStore(config.store));
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   let queue: DeliveryQueue | undefined;
+  let handlers: AppHandlers | undefined;
   try {
     const probot = await createAppProbot(config, {
       env: options.env ?? process.env,
       ...(options.Octokit === undefined ? {} : { Octokit: options.Octokit }),
     });
-    await probot.load(options.app({ store, config }));
+    handlers = options.app({ store, config });
+    await probot.load(handlers);
     queue = new DeliveryQueue({
       store,
       probot,
@@ -90,9 +119,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     await queue.start();
     const url = await server.listen(config.port, config.host);
     let stopping: Promise<void> | undefined;
+    const loaded = handlers;
     const stop = async () => {
       await server.close(stopTimeoutMs);
       await accepting.stop(stopTimeoutMs);
+      await closeHandlers(loaded, stopTimeoutMs, probot);
       if (ownsStore) await store.close();
     };
     return {
@@ -104,6 +135,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     };
   } catch (error) {
     await queue?.stop(0);
+    // The start failed already; a failure to close too must not hide why.
+    await handlers?.close?.().catch(() => undefined);
     if (ownsStore) await store.close();
     throw error;
   }

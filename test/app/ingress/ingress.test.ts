@@ -352,9 +352,25 @@ describe('starting', () => {
     const recording = recordingApp();
     const taken = { ...config, port: Number(app.url.port) };
     await expect(startApp({ config: taken, app: recording.factory, store })).rejects.toThrow(/EADDRINUSE/);
+    expect(recording.closes()).toBe(1);
     expect(await store.deliveries.get('no-such-delivery')).toBeNull();
     const held = (await store.pendingDeliveries.list()).filter((p) => p.leaseOwner !== app.queue.owner);
     expect(held.filter((p) => Date.parse(p.leaseUntil) > Date.now())).toEqual([]);
+  });
+});
+
+describe('stopping', () => {
+  it("closes the app's handlers once, and does not wait past the bound for a close that hangs", async () => {
+    const { app, recording } = await start(
+      { closeGate: new Promise(() => undefined) },
+      { stopTimeoutMs: 100 },
+    );
+    const stopped = performance.now();
+    await Promise.all([app.stop(), app.stop()]);
+    expect(performance.now() - stopped).toBeLessThan(2_000);
+    expect(recording.closes()).toBe(1);
+    // The store it was given stays open.
+    expect(await store.deliveries.get('no-such-delivery')).toBeNull();
   });
 });
 
