@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 // One entry per shipped program: the CLI, the app, one bundle per action. Add an entry with its program.
-const entries = [{ in: 'cli/bin.ts', out: 'cli' }];
+const entries = [
+  { in: 'cli/bin.ts', out: 'cli' },
+  { in: 'app/main.ts', out: 'app' },
+];
 
 await build({
   entryPoints: entries,
@@ -16,6 +19,9 @@ await build({
   format: 'esm',
   outExtension: { '.js': '.js' },
   loader: { '.yml': 'text' },
+  // PGlite loads its WebAssembly and data files from beside its own module (import.meta.url), which a
+  // bundle would move away from them; the app is run after `npm ci`, so it is imported from node_modules.
+  external: ['@electric-sql/pglite'],
   // Bundled CommonJS dependencies may call require(); give them one.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
