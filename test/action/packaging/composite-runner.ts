@@ -1,10 +1,10 @@
 /**
  * Runs a composite action's `run:` steps locally the way the runner does (security checklist 22–23):
- * inputs resolved from `with:` values and the metadata's defaults, each step's `env:` expressions
- * evaluated, the script written to a file and run with `bash --noprofile --norc -eo pipefail`, a fresh
- * GITHUB_OUTPUT and GITHUB_ENV file per step, and a step's outputs read back for the steps after it.
- * `uses:` steps (the artifact upload) are recorded, not run. The first failing step stops the run, as it
- * does on GitHub for steps without `if: always()`.
+ * inputs resolved from `with:` values and the metadata's defaults, expressions substituted into each
+ * step's `env:` and script, the script written to a file and run with `bash --noprofile --norc -eo
+ * pipefail`, a fresh GITHUB_OUTPUT, GITHUB_ENV and GITHUB_STEP_SUMMARY file per step, and a step's outputs
+ * read back for the steps after it. `uses:` steps (the artifact upload) are recorded, not run. The first
+ * failing step stops the run, as it does on GitHub for steps without `if: always()`.
  *
  * Only the expressions the actions use are understood: a context path (`inputs.x`, `steps.a.outputs.b`,
  * `github.token`, …). Anything else throws, so a new kind of expression can't be simulated wrongly.
@@ -24,6 +24,8 @@ export interface RunnerContext {
   scratch: string;
   /** The `github` context values the defaults use (repository, token, event.repository.default_branch). */
   github: Record<string, unknown>;
+  /** More of the job's environment (e.g. GITHUB_API_URL pointed at a closed port). */
+  env?: Record<string, string>;
 }
 
 export interface StepRun {
@@ -141,12 +143,13 @@ export function runComposite(
       script: join(runner.scratch, `${id}.sh`),
       output: join(runner.scratch, `${id}.output`),
       env: join(runner.scratch, `${id}.env`),
-      summary: join(runner.scratch, 'summary.md'),
+      summary: join(runner.scratch, `${id}.summary.md`),
     };
     // Substituted into the script text before bash reads it, as GitHub does: the injection the tests look for.
     writeFileSync(files.script, evaluate(String(raw.run), context));
     writeFileSync(files.output, '');
     writeFileSync(files.env, '');
+    writeFileSync(files.summary, '');
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', files.script], {
       cwd: runner.workspace,
       encoding: 'utf8',
@@ -159,6 +162,7 @@ export function runComposite(
         GITHUB_OUTPUT: files.output,
         GITHUB_ENV: files.env,
         GITHUB_STEP_SUMMARY: files.summary,
+        ...runner.env,
         ...stepEnv,
       },
     });
