@@ -230,5 +230,7 @@ async function workCommand(
     causedBy: login,
   });
   if (outcome.kind === 'refused') await replyOnce(env, request, renderRefusal(command.name, outcome.reason));
-  else if (outcome.kind === 'applied') await drainAll(env, record.id);
+  // Also after a refusal: work a crash left queued on this item (a merge, which the heartbeat never does)
+  // is finished by the next person acting on it.
+  if (outcome.kind !== 'duplicate') await drainAll(env, record.id);
 }

@@ -72,6 +72,8 @@ export interface Running {
   pump(): Promise<number>;
   /** Delivers one held delivery by id (again, if it was delivered before). */
   receive(id: string): Promise<void>;
+  /** Loses the held deliveries `lost` picks (GitHub never redelivers on its own): they are never received. */
+  drop(lost: (delivery: { event: string; action: string | undefined; body: string }) => boolean): number;
 }
 
 /** Deliveries already handed to a Probot, across restarts (a restart must not replay old ones). */
@@ -137,6 +139,13 @@ export async function startConductor(world: World, options: { now?: () => Date }
     probot,
     conductor: app,
     receive,
+    drop(lost) {
+      const dropped = world.github.webhooks
+        .held()
+        .filter((delivery) => !done.has(delivery.id) && lost(delivery));
+      for (const delivery of dropped) done.add(delivery.id);
+      return dropped.length;
+    },
     async pump() {
       let count = 0;
       for (;;) {
