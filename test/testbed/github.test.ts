@@ -413,20 +413,25 @@ describe('pull requests', () => {
     expect(github.state.pulls.get(world.repo, pull.number).pull.mergeCommit?.method).toBe('squash');
   });
 
-  it('answers 405 when the pull request is not mergeable or the method is disabled', async () => {
-    github.state.repos.push(world.repo, 'feature', github.state.as('alice'));
+  it('answers 405 when the pull request conflicts or the method is disabled', async () => {
+    const alice = github.state.as('alice');
+    github.state.repos.commitFiles(world.repo, 'feature', alice, { 'a.txt': 'from feature\n' });
+    github.state.repos.commitFiles(world.repo, 'main', alice, { 'a.txt': 'from main\n' });
     const { data: pull } = await world.alice.rest.pulls.create({
       ...WIDGETS,
       title: 't',
       head: 'feature',
       base: 'main',
     });
-    github.state.pulls.setMergeable(world.repo, pull.number, false);
+    expect([pull.mergeable, pull.mergeable_state, pull.merge_commit_sha]).toEqual([false, 'dirty', null]);
     const conflict = await rejection(() =>
       world.bot.rest.pulls.merge({ ...WIDGETS, pull_number: pull.number }),
     );
     expect([conflict.status, conflict.data.message]).toEqual([405, 'Pull Request is not mergeable']);
-    github.state.pulls.setMergeable(world.repo, pull.number, true);
+    // The same content on both sides resolves the conflict: git recomputes mergeability on the push.
+    github.state.repos.commitFiles(world.repo, 'feature', alice, { 'a.txt': 'from main\n' });
+    const { data: resolved } = await world.bot.rest.pulls.get({ ...WIDGETS, pull_number: pull.number });
+    expect([resolved.mergeable, resolved.mergeable_state]).toEqual([true, 'clean']);
     world.repo.merge.allowRebaseMerge = false;
     const rebase = await rejection(() =>
       world.bot.rest.pulls.merge({ ...WIDGETS, pull_number: pull.number, merge_method: 'rebase' }),

@@ -73,7 +73,7 @@ export class Downloads {
       const artifact = repo?.artifacts.get(target.artifactId);
       return artifact === undefined ? undefined : { contentType: 'application/zip', data: artifact.zip };
     }
-    const file = repo?.commits.get(target.sha)?.get(target.path);
+    const file = repo === undefined ? undefined : this.state.repos.readFile(repo, target.sha, target.path);
     return file === undefined ? undefined : { contentType: 'text/plain; charset=utf-8', data: file };
   }
 

@@ -78,9 +78,6 @@ export interface UserToken {
   userId: number;
 }
 
-/** The files of a commit: path (no leading slash) → content. */
-export type FileTree = ReadonlyMap<string, Uint8Array>;
-
 /** Repository roles; custom roles name a base role. */
 export type BaseRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
 
@@ -151,11 +148,17 @@ export interface PullRequest {
   merged: boolean;
   mergedAt: Date | null;
   mergedBy: Account | null;
+  /**
+   * While open, the test merge commit git made of head into base (`refs/pull/<n>/merge`), null when they
+   * conflict; once merged, the commit the merge put on the base branch (for a rebase: the last one).
+   */
   mergeCommitSha: string | null;
   /** How it was merged, as asked in the merge request; null until merged. */
   mergeCommit: { method: 'merge' | 'squash' | 'rebase'; title: string; message: string } | null;
-  /** Whether GitHub would let it merge; null while "computing". Tests set it to exercise 405. */
-  mergeable: boolean | null;
+  /** Whether head merges into base without conflicts, as git's three-way merge found when either moved. */
+  mergeable: boolean;
+  /** The change as git counts it (commits in base..head, lines and files of the three-dot diff). */
+  stats: { commits: number; additions: number; deletions: number; changedFiles: number };
   maintainerCanModify: boolean;
 }
 
@@ -293,10 +296,14 @@ export interface Repository {
   private: boolean;
   description: string | null;
   defaultBranch: string;
-  /** Branch name → head commit SHA. Ready for a git server to own later. */
+  /** The bare git repository that holds its commits and refs (the truth for branches and files). */
+  gitDir: string;
+  /**
+   * Branch name → head SHA as of the last ref change the fake processed (its own commits and merges, or
+   * a push over HTTP once git reported it). Written only from what git holds, after git holds it; read
+   * by the API so a read does not start a process. Only a push still in flight is ahead of it.
+   */
   branches: Map<string, string>;
-  /** Every commit a branch of this repository ever pointed at, with its files: the commits the API knows. */
-  commits: Map<string, FileTree>;
   merge: MergeSettings;
   createdAt: Date;
   updatedAt: Date;

@@ -12,6 +12,7 @@ import type { Answer } from './answer.js';
 import { Downloads, DOWNLOAD_PREFIX } from './downloads.js';
 import { DEFAULT_DOCUMENTATION_URL, GitHubError } from './errors.js';
 import { Faults } from './faults.js';
+import { GitHttp } from './git/http.js';
 import type { ArmedFault, FaultSpec } from './faults.js';
 import { GitHubOpenApi } from './openapi.js';
 import { ApiPipeline } from './pipeline.js';
@@ -40,11 +41,19 @@ export interface GitHubTestbedOptions {
   rateLimit?: number;
   /** Largest request body accepted, in bytes (default 25 MB). */
   maxBodyBytes?: number;
+  /**
+   * Where the folder of bare git repositories is made (removed by `close()`); default the system's
+   * temporary directory.
+   */
+  dataDir?: string;
 }
 
 /** A running offline GitHub. */
 export interface GitHubTestbed {
-  /** e.g. `http://127.0.0.1:41234`: use as Octokit `baseUrl`. */
+  /**
+   * e.g. `http://127.0.0.1:41234`: use as Octokit `baseUrl`. Git clones, fetches and pushes
+   * `<url>/<owner>/<repo>.git` (the repository's `clone_url`).
+   */
   url: string;
   /** `url` + `/api/v3`, the GitHub Enterprise Server layout (`GHE_HOST`). */
   enterpriseUrl: string;
@@ -56,9 +65,12 @@ export interface GitHubTestbed {
   webhooks: WebhookSender;
   /** Arms a fault (rate limit, 5xx or network failure before or after the write, delay). */
   inject(spec: FaultSpec): ArmedFault;
-  /** Forgets state, requests, deliveries, faults and rate-limit counters; the server keeps running. */
+  /**
+   * Forgets state (git repositories included), requests, deliveries, faults and rate-limit counters; the
+   * server keeps running.
+   */
   reset(): void;
-  /** Stops the server (open connections, hanging ones included, are closed). */
+  /** Stops the server (open connections, hanging ones included, are closed) and removes the git data. */
   close(): Promise<void>;
 }
 
@@ -101,7 +113,11 @@ function loggedQuery(search: URLSearchParams): Record<string, string | string[]>
 /** Starts an offline GitHub on 127.0.0.1. The OpenAPI description is loaded on first use. */
 export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<GitHubTestbed> {
   const openapi = GitHubOpenApi.shared();
-  const state = new GitHubState(options.clock === undefined ? {} : { clock: options.clock });
+  const state = new GitHubState({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const git = new GitHttp(state);
   const requests = new RequestLog();
   const faults = new Faults();
   const limiter = new RateLimiter(options.rateLimit ?? 5000);
@@ -128,6 +144,12 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
       const url = new URL(request.url ?? '/', origin);
       if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
         downloads.serve(url, response);
+        return;
+      }
+      // Git traffic is not REST: it is served beside the API and not kept in the request log.
+      const gitRoute = GitHttp.route(url.pathname);
+      if (gitRoute !== undefined) {
+        await git.serve(request, response, url, gitRoute);
         return;
       }
       const enterprise =
@@ -189,10 +211,12 @@ export async function startGitHub(options: GitHubTestbedOptions = {}): Promise<G
       faults.clear();
       limiter.clear();
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
-      }),
+      });
+      state.dispose();
+    },
   };
 }

@@ -78,9 +78,14 @@ export class GitHubState {
     return this.store.subscribe(listener);
   }
 
-  /** Forgets every record (accounts, apps, repositories…) and restarts ids; subscriptions stay. */
+  /** Forgets every record (accounts, apps, repositories and their git data…) and restarts ids; subscriptions stay. */
   clear(): void {
     this.store.clear();
+  }
+
+  /** Removes the folder of bare repositories; the state must not be used afterwards. */
+  dispose(): void {
+    this.store.git.dispose();
   }
 
   /** Read access to the raw records, for the server and views. Not for changing them. */

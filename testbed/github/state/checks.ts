@@ -68,7 +68,7 @@ export class ChecksApi {
     headSha: string,
     fields: CheckRunFields & { name: string },
   ): CheckRun {
-    if (!repo.commits.has(headSha)) {
+    if (!this.repos.hasCommit(repo, headSha)) {
       throw validationFailed(`${RUNS_DOCS}#create-a-check-run`, [
         {
           resource: 'CheckRun',
@@ -169,7 +169,7 @@ export class ChecksApi {
    * defaults to `default`, as on GitHub.
    */
   createStatus(repo: Repository, sha: string, actor: Actor, fields: NewCommitStatus): CommitStatus {
-    if (!repo.commits.has(sha)) {
+    if (!this.repos.hasCommit(repo, sha)) {
       throw validationFailed(`${STATUS_DOCS}#create-a-commit-status`, [
         { resource: 'Status', field: 'sha', code: 'invalid', message: `No commit found for SHA: ${sha}` },
       ]);

@@ -1,11 +1,13 @@
 /**
  * Pull requests: opening, listing, changing and merging, with GitHub's refusals (422 for a bad head or
- * a duplicate, 405 when not mergeable, 409 when the head moved since the caller looked).
+ * a duplicate, 405 when not mergeable, 409 when the head moved since the caller looked). Mergeability
+ * and merges are git's: a three-way merge without a worktree, or a rebase in a throwaway one.
  */
 import { GitHubError, notFound, validationFailed } from '../errors.js';
 import type { Issue, PullRequest, Repository } from '../model.js';
 import type { Actor } from './events.js';
 import type { IssuesApi } from './issues.js';
+import { githubIdentity, identityOf, syncPullWithGit } from './pull-git.js';
 import type { ReposApi } from './repos.js';
 import type { Store } from './store.js';
 
@@ -59,8 +61,9 @@ export class PullsApi {
 
   /**
    * Opens a pull request as `actor` and emits `pull_request.opened`. Throws a 422 GitHubError when the
-   * head or base branch does not exist, the head is another owner's (forks are not modelled), there are
-   * no commits between them (same SHA), or an open pull request already exists for that head and base.
+   * head or base branch does not exist, the head is another owner's (forks are not modelled), the head
+   * has no commits the base lacks, the two share no history, or an open pull request already exists for
+   * that head and base.
    */
   create(repo: Repository, actor: Actor, fields: NewPullRequest): PullWithIssue {
     const docs = `${DOCS}#create-a-pull-request`;
@@ -77,7 +80,10 @@ export class PullsApi {
     if (baseSha === undefined) throw invalid('base');
     const custom = (message: string) =>
       validationFailed(docs, [{ resource: 'PullRequest', code: 'custom', message }]);
-    if (headSha === baseSha) throw custom(`No commits between ${fields.base} and ${headRef}`);
+    const mergeBase = this.repos.git(repo).mergeBase(baseSha, headSha);
+    if (mergeBase === undefined)
+      throw custom(`The ${headRef} branch has no history in common with ${fields.base}`);
+    if (mergeBase === headSha) throw custom(`No commits between ${fields.base} and ${headRef}`);
     for (const { pull, issue } of this.list(repo)) {
       if (issue.state === 'open' && pull.headRef === headRef && pull.baseRef === fields.base) {
         throw custom(`A pull request already exists for ${repo.owner.login}:${headRef}.`);
@@ -99,9 +105,11 @@ export class PullsApi {
       mergedBy: null,
       mergeCommitSha: null,
       mergeCommit: null,
-      mergeable: true,
+      mergeable: false,
+      stats: { commits: 0, additions: 0, deletions: 0, changedFiles: 0 },
       maintainerCanModify: fields.maintainerCanModify ?? false,
     };
+    syncPullWithGit(repo, pull, this.store.now());
     repo.pulls.set(pull.number, pull);
     this.store.emit({ kind: 'pull_request', action: 'opened', repo, issue, pull, actor });
     return { pull, issue };
@@ -143,15 +151,14 @@ export class PullsApi {
     return this.get(repo, number);
   }
 
-  /** Sets what GitHub computed about mergeability (false: conflicts; null: still computing). */
-  setMergeable(repo: Repository, number: number, mergeable: boolean | null): void {
-    this.get(repo, number).pull.mergeable = mergeable;
-  }
-
   /**
-   * Merges as `actor`: the base branch moves to a new merge commit, the pull request is closed as merged,
-   * `pull_request.closed` is emitted. Returns the merge commit SHA. Throws a GitHubError: 405 when it is
-   * closed, a draft, not mergeable, or the merge method is disabled; 409 when `sha` is not the head.
+   * Merges as `actor` the way GitHub does, in git: `merge` commits the three-way merge with both heads as
+   * parents (author: `actor`); `squash` commits the same tree with the base as only parent (author: the
+   * pull request's author); `rebase` replays the head's commits onto the base. The committer is GitHub.
+   * The base branch moves (compare-and-swap), the pull request is closed as merged, and
+   * `pull_request.closed` is emitted. Returns the SHA now at the base's head. Throws a GitHubError: 405
+   * when it is closed, a draft, does not merge cleanly (a rebase that does not apply included), or the
+   * method is disabled; 409 when `sha` is not the head or the base moved during the merge.
    */
   merge(repo: Repository, number: number, actor: Actor, request: MergeRequest = {}): string {
     const docs = `${DOCS}#merge-a-pull-request`;
@@ -162,35 +169,62 @@ export class PullsApi {
       squash: repo.merge.allowSquashMerge,
       rebase: repo.merge.allowRebaseMerge,
     };
-    if (issue.state !== 'open' || pull.merged)
-      throw new GitHubError(405, 'Pull Request is not mergeable', docs);
+    const notMergeable = () => new GitHubError(405, 'Pull Request is not mergeable', docs);
+    if (issue.state !== 'open' || pull.merged) throw notMergeable();
     if (!allowed[method]) throw new GitHubError(405, METHOD_REFUSALS[method], docs);
     if (pull.draft) throw new GitHubError(405, 'Pull Request is still a draft', docs);
-    if (pull.mergeable !== true) throw new GitHubError(405, 'Pull Request is not mergeable', docs);
+    if (!pull.mergeable) throw notMergeable();
     if (request.sha !== undefined && request.sha !== pull.headSha) {
       throw new GitHubError(409, 'Head branch was modified. Review and try the merge again.', docs);
     }
-    const mergeSha = this.store.newSha();
+    const git = this.repos.git(repo);
     const now = this.store.now();
+    const base = pull.baseSha;
+    const title =
+      request.commitTitle ??
+      (method === 'squash'
+        ? `${issue.title} (#${number})`
+        : `Merge pull request #${number} from ${repo.owner.login}/${pull.headRef}`);
+    const message =
+      request.commitMessage ??
+      (method === 'squash'
+        ? git
+            .messages(base, pull.headSha)
+            .map((each) => `* ${each}`)
+            .join('\n\n')
+        : issue.title);
+    let mergeSha: string | undefined;
+    if (method === 'rebase') {
+      // GitHub takes no title or message for a rebase: the replayed commits keep theirs.
+      mergeSha = git.rebase(base, pull.headSha, githubIdentity(now), this.store.git.scratchDir);
+    } else {
+      const merged = git.mergeTree(base, pull.headSha);
+      if (merged.clean) {
+        mergeSha = git.commitTree({
+          tree: merged.tree,
+          parents: method === 'merge' ? [base, pull.headSha] : [base],
+          message: message === '' ? `${title}\n` : `${title}\n\n${message}\n`,
+          author: identityOf(method === 'merge' ? actor.account : issue.user, now),
+          committer: githubIdentity(now),
+        });
+      }
+    }
+    if (mergeSha === undefined) throw notMergeable();
+    if (!git.updateRefs([{ ref: `refs/heads/${pull.baseRef}`, to: mergeSha, from: base }])) {
+      throw new GitHubError(409, 'Base branch was modified. Review and try the merge again.', docs);
+    }
     pull.merged = true;
     pull.mergedAt = now;
     pull.mergedBy = actor.account;
     pull.mergeCommitSha = mergeSha;
-    pull.mergeCommit = {
-      method,
-      title: request.commitTitle ?? `Merge pull request #${number} from ${repo.owner.login}/${pull.headRef}`,
-      message: request.commitMessage ?? issue.title,
-    };
-    // Close first, then move the base: the merged pull request is no longer open when the base moves.
+    pull.mergeCommit = { method, title, message };
+    // Close first, then record the base's move: the merged pull request is no longer open when it moves.
     issue.state = 'closed';
     issue.stateReason = 'completed';
     issue.closedAt = now;
     issue.closedBy = actor.account;
     issue.updatedAt = now;
-    // No three-way merge: the head's files are laid over the base's (conflicts are `mergeable: false`).
-    const baseTree = this.repos.tree(repo, pull.baseSha) ?? new Map();
-    const headTree = this.repos.tree(repo, pull.headSha) ?? new Map();
-    this.repos.push(repo, pull.baseRef, actor, mergeSha, new Map([...baseTree, ...headTree]));
+    this.repos.recordMoves(repo, [{ branch: pull.baseRef, before: base, after: mergeSha }], actor);
     this.issues.emitIssue(repo, issue, actor, 'closed');
     return mergeSha;
   }

@@ -1,16 +1,20 @@
 /**
- * Repositories: creation, branches and their head SHAs, collaborators and their roles.
+ * Repositories: creation, branches and their head SHAs, files, collaborators and their roles.
  *
- * There is no git server yet: a branch is a name and a head SHA, moved with {@link ReposApi.push}, and a
- * commit is a SHA with a flat map of files (enough for the contents API and Probot's config). A later git
- * server can own `Repository.branches` and `commits` and call `push` when a ref moves, so pull requests
- * get their `synchronize` events either way.
+ * Each repository is a bare git repository on disk (see `git/storage.ts`): branch heads and files are
+ * git's. Commits made through this API are real commits; a push over HTTP lands in git first and is then
+ * reported here ({@link ReposApi.reconcile}). Either way {@link ReposApi.recordMoves} follows the moved
+ * branches: the branch map, the pull requests on them, and their `synchronize` events.
  */
-import { notFound, validationFailed } from '../errors.js';
-import { strToU8 } from 'fflate';
-import type { Account, BaseRole, CollaboratorRole, FileTree, MergeSettings, Repository } from '../model.js';
+import { posix } from 'node:path';
+import { GitHubError, notFound, validationFailed } from '../errors.js';
+import type { BareRepository, FileChanges, TreeEntry } from '../git/repository.js';
+import type { Account, BaseRole, CollaboratorRole, MergeSettings, Repository } from '../model.js';
 import type { Actor } from './events.js';
+import { gitOf, identityOf, syncPullWithGit } from './pull-git.js';
 import type { Store } from './store.js';
+
+export type { FileChanges } from '../git/repository.js';
 
 /** What a new repository looks like. */
 export interface RepositoryOptions {
@@ -18,39 +22,50 @@ export interface RepositoryOptions {
   description?: string;
   /** Default `main`. */
   defaultBranch?: string;
-  /** Head SHA of the default branch; default a fresh one. */
-  headSha?: string;
-  /** Files of the default branch's head commit (e.g. `.github/ai-orchestrator.yml`). */
+  /**
+   * Files of the initial commit on the default branch (e.g. `.github/ai-orchestrator.yml`); without
+   * any, the initial commit has an empty tree, as if created with `auto_init` and no README.
+   */
   files?: Record<string, string | Uint8Array>;
   merge?: Partial<MergeSettings>;
 }
 
-/** File changes of a commit: path → new content, or null to delete the file. */
-export type FileChanges = Record<string, string | Uint8Array | null>;
-
-/** Applies changes to a tree, returning a new tree. */
-function applyChanges(tree: FileTree, changes: FileChanges): FileTree {
-  const next = new Map(tree);
-  for (const [path, content] of Object.entries(changes)) {
-    const key = path.replace(/^\/+/, '');
-    if (content === null) next.delete(key);
-    else next.set(key, typeof content === 'string' ? strToU8(content) : content);
-  }
-  return next;
+/** One branch that moved: from `before` (undefined: created) to `after` (null: deleted). */
+export interface BranchMove {
+  branch: string;
+  before: string | undefined;
+  after: string | null;
 }
 
+/**
+ * What a path names in a commit: a file with its bytes; a symlink with its target and, when the target is
+ * a file of the repository, that file; a submodule with the URL `.gitmodules` gives it; or a directory
+ * with its entries.
+ */
+export type PathContents =
+  | { kind: 'file'; entry: TreeEntry; content: Buffer }
+  | { kind: 'symlink'; entry: TreeEntry; target: string; file?: { entry: TreeEntry; content: Buffer } }
+  | { kind: 'submodule'; entry: TreeEntry; url: string | undefined }
+  | { kind: 'dir'; entry: TreeEntry; entries: TreeEntry[] };
+
 const BASE_ROLE_ORDER: BaseRole[] = ['read', 'triage', 'write', 'maintain', 'admin'];
+
+/** Names git accepts as tag or branch names in a `ref` parameter (no revision syntax such as `~`, `@{`). */
+const PLAIN_REF = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
 
 /** True when `role` is at least `needed` (custom roles count as their base role). */
 export function roleCovers(role: CollaboratorRole | undefined, needed: BaseRole): boolean {
   return role !== undefined && BASE_ROLE_ORDER.indexOf(role.base) >= BASE_ROLE_ORDER.indexOf(needed);
 }
 
-/** Creates and finds repositories, moves branches, manages collaborators. */
+/** Creates and finds repositories, commits and moves branches, reads files, manages collaborators. */
 export class ReposApi {
   constructor(private readonly store: Store) {}
 
-  /** Creates `owner/name`. Throws a GitHubError: 404 for an unknown owner, 422 when the name is taken. */
+  /**
+   * Creates `owner/name` with its bare git repository and an initial commit (by the owner) on the
+   * default branch. Throws a GitHubError: 404 for an unknown owner, 422 when the name is taken.
+   */
   create(ownerLogin: string, name: string, options: RepositoryOptions = {}): Repository {
     const owner = this.store.accountByLogin(ownerLogin);
     if (owner === undefined) throw notFound(undefined, `no account ${ownerLogin}`);
@@ -67,7 +82,16 @@ export class ReposApi {
     const id = this.store.nextId('repository');
     const now = this.store.now();
     const defaultBranch = options.defaultBranch ?? 'main';
-    const headSha = options.headSha ?? this.store.newSha();
+    const git = this.store.git.create(id, defaultBranch);
+    const author = identityOf(owner, now);
+    const headSha = git.writeCommit({
+      parents: [],
+      changes: options.files ?? {},
+      message: 'Initial commit\n',
+      author,
+      committer: author,
+    });
+    git.updateRefs([{ ref: `refs/heads/${defaultBranch}`, to: headSha, from: null }]);
     const repo: Repository = {
       id,
       nodeId: this.store.nodeId('R', id),
@@ -76,8 +100,8 @@ export class ReposApi {
       private: options.private ?? false,
       description: options.description ?? null,
       defaultBranch,
+      gitDir: git.gitDir,
       branches: new Map([[defaultBranch, headSha]]),
-      commits: new Map([[headSha, applyChanges(new Map(), options.files ?? {})]]),
       merge: { allowMergeCommit: true, allowSquashMerge: true, allowRebaseMerge: true, ...options.merge },
       createdAt: now,
       updatedAt: now,
@@ -113,43 +137,179 @@ export class ReposApi {
     return repo;
   }
 
+  /**
+   * The path of the bare git repository of `owner/name`, for local clones and fetches (`git clone
+   * <path>`). Pushes to it are refused: push over HTTP, where the fake authenticates the pusher and sends
+   * the pull-request events. Throws a 404 GitHubError for an unknown repository.
+   */
+  gitDir(owner: string, name: string): string {
+    return this.get(owner, name).gitDir;
+  }
+
+  /** The git plumbing of a repository, for the state's own modules. */
+  git(repo: Repository): BareRepository {
+    return gitOf(repo);
+  }
+
   /** The head SHA of a branch, or undefined when the branch does not exist. */
   branchSha(repo: Repository, branch: string): string | undefined {
     return repo.branches.get(branch);
   }
 
   /**
-   * Moves (or creates) `branch` to `sha` (default: a fresh SHA, as if someone pushed a commit) and returns
-   * the new head. A new commit gets `tree`, or else the files of the branch's previous head (for a new
-   * branch: of the default branch's head). Open pull requests whose head is that branch follow it and emit
-   * `pull_request.synchronize` (actor: who pushed); those based on it get the new base SHA.
+   * Moves (or creates) `branch` to the existing commit `sha`, or, without `sha`, pushes a new empty
+   * commit (by `actor`) on top of the branch (a new branch starts from the default branch's head).
+   * Returns the new head. Open pull requests follow as for any push (see {@link recordMoves}). Throws a
+   * 422 GitHubError when `sha` is not a commit of the repository, 409 when the branch moved meanwhile.
    */
-  push(
+  push(repo: Repository, branch: string, actor: Actor, sha?: string): string {
+    const before = repo.branches.get(branch);
+    let after: string;
+    if (sha === undefined) {
+      const parent = before ?? this.defaultHead(repo);
+      after = this.commit(repo, [parent], {}, `Update ${branch}\n`, actor);
+    } else {
+      const found = this.git(repo).resolveCommit(sha);
+      if (found === undefined || found !== sha.toLowerCase())
+        throw validationFailed('https://docs.github.com/rest/git/refs', [
+          { resource: 'Reference', field: 'sha', code: 'custom', message: 'Object does not exist' },
+        ]);
+      after = found;
+    }
+    this.publish(repo, branch, before, after, actor);
+    return after;
+  }
+
+  /**
+   * Commits file changes (path → content, null deletes) on `branch` as one new commit by `actor` with
+   * `message` (default: `Update <paths>`), creating the branch from the default branch's head when new.
+   * Returns the new head SHA. Throws a RangeError for a path no commit can hold, a 409 GitHubError when
+   * the branch moved meanwhile.
+   */
+  commitFiles(
     repo: Repository,
     branch: string,
     actor: Actor,
-    sha: string = this.store.newSha(),
-    tree?: FileTree,
+    changes: FileChanges,
+    message = `Update ${Object.keys(changes).join(', ')}\n`,
   ): string {
+    const normalized = Object.fromEntries(
+      Object.entries(changes).map(([path, content]) => [path.replace(/^\/+/, ''), content]),
+    );
     const before = repo.branches.get(branch);
-    if (!repo.commits.has(sha)) {
-      const parent = before ?? repo.branches.get(repo.defaultBranch);
-      repo.commits.set(
-        sha,
-        tree ?? (parent === undefined ? undefined : repo.commits.get(parent)) ?? new Map(),
-      );
+    const after = this.commit(repo, [before ?? this.defaultHead(repo)], normalized, message, actor);
+    this.publish(repo, branch, before, after, actor);
+    return after;
+  }
+
+  /** What `path` ('' for the root) names in commit `sha`, or undefined when nothing. */
+  contents(repo: Repository, sha: string, path: string): PathContents | undefined {
+    const git = this.git(repo);
+    const entry = git.entry(sha, path);
+    switch (entry?.kind) {
+      case undefined:
+        return undefined;
+      case 'dir':
+        return { kind: 'dir', entry, entries: git.list(sha, path) };
+      case 'submodule':
+        return { kind: 'submodule', entry, url: git.submoduleUrl(sha, path) };
+      case 'file':
+        return { kind: 'file', entry, content: git.blob(entry.sha) };
+      case 'symlink': {
+        const target = git.blob(entry.sha).toString('utf8');
+        // Followed only to a file inside the repository, as GitHub does; one level, no chains.
+        const resolved = posix.normalize(posix.join(posix.dirname(path), target));
+        const inside = !posix.isAbsolute(target) && resolved !== '..' && !resolved.startsWith('../');
+        const pointed = inside ? git.entry(sha, resolved) : undefined;
+        return pointed?.kind === 'file'
+          ? { kind: 'symlink', entry, target, file: { entry: pointed, content: git.blob(pointed.sha) } }
+          : { kind: 'symlink', entry, target };
+      }
     }
-    repo.branches.set(branch, sha);
-    repo.pushedAt = this.store.now();
-    if (before === sha) return sha;
+  }
+
+  /**
+   * The bytes the raw media type gives for `path` at `ref` (a file's content; a symlink's target file,
+   * or else its target), or undefined when `ref`, the path or such bytes do not exist.
+   */
+  readFile(repo: Repository, ref: string, path: string): Buffer | undefined {
+    const sha = this.resolveRef(repo, ref);
+    const found = sha === undefined ? undefined : this.contents(repo, sha, path);
+    if (found?.kind === 'file') return found.content;
+    if (found?.kind === 'symlink') return found.file?.content ?? Buffer.from(found.target);
+    return undefined;
+  }
+
+  /**
+   * Resolves what the REST API accepts as a commit reference: a branch name, `heads/<branch>` or
+   * `refs/heads/<branch>`, a tag (`v1`, `tags/v1`, `refs/tags/v1`), or a full or abbreviated SHA of a
+   * commit in the repository. Returns the full SHA, or undefined when it names nothing.
+   */
+  resolveRef(repo: Repository, ref: string): string | undefined {
+    const branch = repo.branches.get(ref.replace(/^(refs\/)?heads\//, ''));
+    if (branch !== undefined) return branch;
+    const git = this.git(repo);
+    if (/^[0-9a-f]{7,40}$/i.test(ref)) {
+      const sha = git.resolveCommit(ref);
+      if (sha !== undefined) return sha;
+    }
+    if (!PLAIN_REF.test(ref)) return undefined;
+    return git.resolveCommit(`refs/tags/${ref.replace(/^(refs\/)?tags\//, '')}`);
+  }
+
+  /** True when `sha` is the full SHA of a commit in the repository. */
+  hasCommit(repo: Repository, sha: string): boolean {
+    return /^[0-9a-f]{40}$/.test(sha) && this.git(repo).resolveCommit(sha) === sha;
+  }
+
+  /**
+   * Takes in what a push over HTTP did: compares git's branches with {@link Repository.branches} and
+   * records every difference as moved by `actor` (the authenticated pusher). Returns the moves.
+   */
+  reconcile(repo: Repository, actor: Actor): BranchMove[] {
+    const inGit = this.git(repo).branches();
+    const moves: BranchMove[] = [];
+    for (const [branch, sha] of inGit) {
+      const before = repo.branches.get(branch);
+      if (before !== sha) moves.push({ branch, before, after: sha });
+    }
+    for (const [branch, before] of repo.branches) {
+      if (!inGit.has(branch)) moves.push({ branch, before, after: null });
+    }
+    this.recordMoves(repo, moves, actor);
+    return moves;
+  }
+
+  /**
+   * Follows branches that git already moved (for the state's own modules; git must hold them first):
+   * updates the branch map and `pushedAt`; for open pull requests, a moved base gives the new base SHA,
+   * a moved head the new head SHA and a `pull_request.synchronize` with `actor` as sender, and either
+   * recomputes mergeability and `refs/pull/<n>/*` from git.
+   */
+  recordMoves(repo: Repository, moves: readonly BranchMove[], actor: Actor): void {
+    const moved = new Map<string, string | null>();
+    for (const move of moves) {
+      if (move.before === (move.after ?? undefined)) continue;
+      moved.set(move.branch, move.after);
+      if (move.after === null) repo.branches.delete(move.branch);
+      else repo.branches.set(move.branch, move.after);
+    }
+    if (moved.size === 0) return;
+    const now = this.store.now();
+    repo.pushedAt = now;
     for (const pull of repo.pulls.values()) {
       const issue = repo.issues.get(pull.number);
       if (issue === undefined || issue.state !== 'open') continue;
-      if (pull.baseRef === branch) pull.baseSha = sha;
-      if (pull.headRef !== branch) continue;
+      const base = moved.get(pull.baseRef);
+      const head = moved.get(pull.headRef);
+      // A deleted branch leaves the pull request where it was: there is nothing to compare against.
+      if (typeof base === 'string') pull.baseSha = base;
       const previous = pull.headSha;
-      pull.headSha = sha;
-      issue.updatedAt = this.store.now();
+      if (typeof head === 'string') pull.headSha = head;
+      if (typeof base !== 'string' && typeof head !== 'string') continue;
+      syncPullWithGit(repo, pull, now);
+      if (typeof head !== 'string') continue;
+      issue.updatedAt = now;
       this.store.emit({
         kind: 'pull_request',
         action: 'synchronize',
@@ -157,47 +317,69 @@ export class ReposApi {
         issue,
         pull,
         before: previous,
-        after: sha,
+        after: head,
         actor,
       });
     }
-    return sha;
+  }
+
+  /** The head of the default branch. */
+  private defaultHead(repo: Repository): string {
+    const head = repo.branches.get(repo.defaultBranch);
+    if (head === undefined) throw new Error(`${repo.name} has no ${repo.defaultBranch} branch`);
+    return head;
+  }
+
+  /** Writes a commit by `actor` (author and committer) without moving any ref. */
+  private commit(
+    repo: Repository,
+    parents: string[],
+    changes: FileChanges,
+    message: string,
+    actor: Actor,
+  ): string {
+    const identity = identityOf(actor.account, this.store.now());
+    return this.git(repo).writeCommit({ parents, changes, message, author: identity, committer: identity });
+  }
+
+  /** Moves `branch` in git from `before` to `after` (compare-and-swap), then records the move. */
+  private publish(
+    repo: Repository,
+    branch: string,
+    before: string | undefined,
+    after: string,
+    actor: Actor,
+  ): void {
+    const ok = this.git(repo).updateRefs([{ ref: `refs/heads/${branch}`, to: after, from: before ?? null }]);
+    if (!ok) {
+      throw new GitHubError(
+        409,
+        `Reference refs/heads/${branch} moved while the commit was made`,
+        undefined,
+        {
+          detail: 'a push over HTTP landed first; try again',
+        },
+      );
+    }
+    this.recordMoves(repo, [{ branch, before, after }], actor);
   }
 
   /**
-   * Commits file changes on `branch` (created from the default branch if new) as one new commit and pushes
-   * it; returns the new head SHA.
+   * Deletes a branch in git and in the branch map; pull requests on it stay as they were. Throws a 422
+   * GitHubError for the default branch, 404 when it does not exist, 409 when it moved meanwhile.
    */
-  commitFiles(repo: Repository, branch: string, actor: Actor, changes: FileChanges): string {
-    const parent = repo.branches.get(branch) ?? repo.branches.get(repo.defaultBranch);
-    const base = (parent === undefined ? undefined : repo.commits.get(parent)) ?? new Map();
-    return this.push(repo, branch, actor, this.store.newSha(), applyChanges(base, changes));
-  }
-
-  /** The files of the commit `ref` names (SHA, branch), or undefined when it names none. */
-  tree(repo: Repository, ref: string): FileTree | undefined {
-    const sha = this.resolveRef(repo, ref);
-    return sha === undefined ? undefined : repo.commits.get(sha);
-  }
-
-  /**
-   * Resolves what the REST API accepts as a commit reference: a known SHA, a branch name, or
-   * `heads/<branch>` / `refs/heads/<branch>`. Returns undefined when it names nothing.
-   */
-  resolveRef(repo: Repository, ref: string): string | undefined {
-    if (repo.commits.has(ref)) return ref;
-    const branch = ref.replace(/^(refs\/)?heads\//, '');
-    return repo.branches.get(branch);
-  }
-
-  /** Deletes a branch. Throws a 422 GitHubError for the default branch, 404 when it does not exist. */
   deleteBranch(repo: Repository, branch: string): void {
     if (branch === repo.defaultBranch) {
       throw validationFailed('https://docs.github.com/rest/git/refs#delete-a-reference', [
         { resource: 'Reference', code: 'custom', message: 'Cannot delete the default branch' },
       ]);
     }
-    if (!repo.branches.delete(branch)) throw notFound(undefined, `no branch ${branch}`);
+    const before = repo.branches.get(branch);
+    if (before === undefined) throw notFound(undefined, `no branch ${branch}`);
+    if (!this.git(repo).updateRefs([{ ref: `refs/heads/${branch}`, to: null, from: before }])) {
+      throw new GitHubError(409, `Reference refs/heads/${branch} moved while it was being deleted`);
+    }
+    repo.branches.delete(branch);
   }
 
   /**

@@ -3,7 +3,7 @@
  * clock, and the list of subscribers to state events. The domain modules (`accounts.ts`, `issues.ts`…)
  * read and change it; nothing else should.
  */
-import { createHash } from 'node:crypto';
+import { GitStorage } from '../git/storage.js';
 import type { Account, App, Installation, InstallationToken, Repository, Team, UserToken } from '../model.js';
 import type { StateEvent, StateListener } from './events.js';
 
@@ -36,6 +36,8 @@ export type IdKind = keyof typeof ID_BASES;
 export interface StoreOptions {
   /** The fake's notion of "now"; default the real clock. Tests may pass a controllable one. */
   clock?: () => Date;
+  /** Where the folder of bare repositories is made; default the system's temporary directory. */
+  dataDir?: string;
 }
 
 /** Every record of one offline GitHub, and the means to make new ids. */
@@ -48,12 +50,14 @@ export class Store {
   readonly userTokens = new Map<string, UserToken>();
   readonly repositories = new Map<number, Repository>();
   readonly teams = new Map<number, Team>();
+  /** The bare repositories behind `repositories`. */
+  readonly git: GitStorage;
   private readonly sequences = new Map<IdKind, number>();
   private readonly listeners = new Set<StateListener>();
-  private shaCounter = 0;
 
   constructor(options: StoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
+    this.git = new GitStorage(options.dataDir);
   }
 
   /** The current time, truncated to whole seconds as GitHub's timestamps are. */
@@ -72,12 +76,6 @@ export class Store {
   /** A GraphQL-style node id (`I_kwDO…`-like: a type prefix and an opaque base64 tail). */
   nodeId(prefix: string, id: number): string {
     return `${prefix}_${Buffer.from(`${prefix}:${id}`).toString('base64url')}`;
-  }
-
-  /** A new 40-hex commit SHA, distinct from every other this store made. */
-  newSha(): string {
-    this.shaCounter += 1;
-    return createHash('sha1').update(`testbed-commit-${this.shaCounter}`).digest('hex');
   }
 
   /** The account with this login (case-insensitive, as on GitHub), or undefined. */
@@ -109,8 +107,9 @@ export class Store {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Forgets every record and restarts every sequence; listeners stay subscribed. */
+  /** Forgets every record, restarts every sequence and removes the repositories' git data; listeners stay. */
   clear(): void {
+    this.git.clear();
     this.accounts.clear();
     this.apps.clear();
     this.installations.clear();
@@ -119,6 +118,5 @@ export class Store {
     this.repositories.clear();
     this.teams.clear();
     this.sequences.clear();
-    this.shaCounter = 0;
   }
 }

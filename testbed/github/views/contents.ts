@@ -1,14 +1,10 @@
 /**
- * Repository contents as GitHub shows them (`content-file` and directory entries).
+ * Repository contents as GitHub shows them (`content-file`, `content-symlink`, `content-submodule` and
+ * directory entries), from git's tree entries: the SHAs are git's blob and tree ids.
  */
-import { createHash } from 'node:crypto';
+import type { TreeEntry } from '../git/repository.js';
 import type { Repository } from '../model.js';
 import type { ViewContext } from './context.js';
-
-/** Git's blob id of some content: sha1 of `blob <size>\0<content>`. */
-export function blobSha(content: Uint8Array): string {
-  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
-}
 
 /** GitHub's base64: wrapped at 60 characters, each line ending with a newline. */
 function wrappedBase64(content: Uint8Array): string {
@@ -17,19 +13,24 @@ function wrappedBase64(content: Uint8Array): string {
 }
 
 /** The address fields every content entry has. */
-function entryLinks(
-  ctx: ViewContext,
-  repo: Repository,
-  ref: string,
-  path: string,
-  sha: string,
-  kind: 'blob' | 'tree',
-) {
+function entryLinks(ctx: ViewContext, repo: Repository, ref: string, entry: TreeEntry) {
   const api = ctx.urls.repo(repo.owner.login, repo.name);
-  const url = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
-  const gitUrl = `${api}/git/${kind === 'blob' ? 'blobs' : 'trees'}/${sha}`;
-  const htmlUrl = `${ctx.urls.repoHtml(repo.owner.login, repo.name)}/${kind}/${ref}/${path}`;
+  const kind = entry.kind === 'dir' ? 'tree' : 'blob';
+  const url = `${api}/contents/${entry.path}?ref=${encodeURIComponent(ref)}`;
+  const gitUrl = `${api}/git/${kind === 'blob' ? 'blobs' : 'trees'}/${entry.sha}`;
+  const htmlUrl = `${ctx.urls.repoHtml(repo.owner.login, repo.name)}/${kind}/${ref}/${entry.path}`;
   return { url, git_url: gitUrl, html_url: htmlUrl, _links: { self: url, git: gitUrl, html: htmlUrl } };
+}
+
+/** The fields every single-entry answer shares. */
+function common(ctx: ViewContext, repo: Repository, ref: string, entry: TreeEntry) {
+  return {
+    size: entry.size,
+    name: entry.path.replace(/^.*\//, ''),
+    path: entry.path,
+    sha: entry.sha,
+    ...entryLinks(ctx, repo, ref, entry),
+  };
 }
 
 /**
@@ -40,53 +41,56 @@ export function fileView(
   ctx: ViewContext,
   repo: Repository,
   ref: string,
-  path: string,
+  entry: TreeEntry,
   content: Uint8Array,
   downloadUrl: string,
 ): Record<string, unknown> {
-  const sha = blobSha(content);
   return {
     type: 'file',
     encoding: 'base64',
-    size: content.byteLength,
-    name: path.replace(/^.*\//, ''),
-    path,
     content: wrappedBase64(content),
-    sha,
     download_url: downloadUrl,
-    ...entryLinks(ctx, repo, ref, path, sha, 'blob'),
+    ...common(ctx, repo, ref, entry),
   };
 }
 
-/** One entry of a directory listing (a file, or a sub-directory). */
+/** A symlink whose target is not a file of the repository (`content-symlink`). */
+export function symlinkView(
+  ctx: ViewContext,
+  repo: Repository,
+  ref: string,
+  entry: TreeEntry,
+  target: string,
+  downloadUrl: string,
+): Record<string, unknown> {
+  return { type: 'symlink', target, download_url: downloadUrl, ...common(ctx, repo, ref, entry) };
+}
+
+/** A submodule (`content-submodule`): the commit it pins and where git clones it from. */
+export function submoduleView(
+  ctx: ViewContext,
+  repo: Repository,
+  ref: string,
+  entry: TreeEntry,
+  url: string,
+): Record<string, unknown> {
+  return { type: 'submodule', submodule_git_url: url, download_url: null, ...common(ctx, repo, ref, entry) };
+}
+
+/**
+ * One entry of a directory listing. Submodules are listed as files, as GitHub does for backwards
+ * compatibility; only files and symlinks have a download address.
+ */
 export function directoryEntryView(
   ctx: ViewContext,
   repo: Repository,
   ref: string,
-  path: string,
-  entry: { kind: 'file'; content: Uint8Array; downloadUrl: string } | { kind: 'dir'; listing: string[] },
+  entry: TreeEntry,
+  downloadUrl: string | null,
 ): Record<string, unknown> {
-  const name = path.replace(/^.*\//, '');
-  if (entry.kind === 'file') {
-    const sha = blobSha(entry.content);
-    return {
-      type: 'file',
-      size: entry.content.byteLength,
-      name,
-      path,
-      sha,
-      download_url: entry.downloadUrl,
-      ...entryLinks(ctx, repo, ref, path, sha, 'blob'),
-    };
-  }
-  const sha = createHash('sha1').update(entry.listing.join('\n')).digest('hex');
   return {
-    type: 'dir',
-    size: 0,
-    name,
-    path,
-    sha,
-    download_url: null,
-    ...entryLinks(ctx, repo, ref, path, sha, 'tree'),
+    type: entry.kind === 'submodule' ? 'file' : entry.kind,
+    download_url: downloadUrl,
+    ...common(ctx, repo, ref, entry),
   };
 }

@@ -10,7 +10,7 @@ import { authorAssociation, userView } from './users.js';
 
 /** GitHub's summary of whether a pull request can merge. */
 function mergeableState(pull: PullRequest, issue: Issue): string {
-  if (issue.state !== 'open' || pull.mergeable === null) return 'unknown';
+  if (issue.state !== 'open') return 'unknown';
   if (pull.draft) return 'draft';
   return pull.mergeable ? 'clean' : 'dirty';
 }
@@ -93,10 +93,10 @@ export function pullView(
     comments,
     review_comments: 0,
     maintainer_can_modify: pull.maintainerCanModify,
-    commits: 1,
-    additions: 0,
-    deletions: 0,
-    changed_files: 0,
+    commits: pull.stats.commits,
+    additions: pull.stats.additions,
+    deletions: pull.stats.deletions,
+    changed_files: pull.stats.changedFiles,
   };
 }
 
