@@ -7,7 +7,7 @@
  * decided again on the newer state.
  */
 import { transition } from '../../core/workflow.js';
-import type { Effect, WorkflowEvent, WorkItem } from '../../core/workflow.js';
+import type { Effect, WorkflowEvent, WorkItem, WorkState } from '../../core/workflow.js';
 import { DispatchNotPendingError, VersionConflictError } from '../store/index.js';
 import type { NewDispatch, NewUsage, WorkItemRecord } from '../store/index.js';
 import { documentOf, MAX_CONFLICT_RETRIES } from './document.js';
@@ -123,6 +123,21 @@ function bookkeeping(
 }
 
 /**
+ * The story states worth an update of the epic's tracking comment. The passing ones (implementing,
+ * revising, merging, validating) are left out to keep a story within its API budget (design §10: at most
+ * 40 calls from label to merge); the next update shows where the story went.
+ */
+const TRACKED_STORY_STATES: readonly WorkState[] = [
+  'reviewing',
+  'awaiting_clarification',
+  'awaiting_merge_approval',
+  'blocked',
+  'done',
+  'failed',
+  'cancelled',
+];
+
+/**
  * The outbox entries of a transition's effects (targets resolved now, a `sync_tracking` last), the dispatch
  * rows of its dispatch effects, and the newest run key. Each entry's key is `<item>:<version>:<index>`,
  * unique because `version` is the one the transition writes.
@@ -159,7 +174,8 @@ export function queueEffects(
       caused_by: options.causedBy ?? env.github.app.login,
     });
   }
-  queued.push({ type: 'sync_tracking' });
+  if (next.kind === 'epic' || TRACKED_STORY_STATES.includes(next.state))
+    queued.push({ type: 'sync_tracking' });
   const entries = queued.map((effect, index): OutboxEntry => ({
     key: `${itemId}:${version}:${index}`,
     effect,

@@ -9,6 +9,7 @@ import { AI_GENERATED_LABEL } from '../../core/roles.js';
 import { createEpicItem } from '../../core/workflow.js';
 import { WORKFLOW_PATH, runKeyFromTitle } from '../github/index.js';
 import type { Octokit } from '../github/index.js';
+import type { DispatchRecord } from '../store/index.js';
 import { applyEvent } from './apply.js';
 import { runCommand } from './commands.js';
 import type { ItemDocument } from './document.js';
@@ -101,10 +102,7 @@ export async function onWorkflowRun(
   const path = workflow?.path ?? run.path;
   if (path !== WORKFLOW_PATH || run.event !== 'workflow_dispatch') return;
   const { store } = runtime;
-  const titleKey = runKeyFromTitle('display_title' in run ? run.display_title : undefined);
-  const dispatch =
-    (await store.dispatches.getByRunId(run.id)) ??
-    (titleKey === undefined ? null : await store.dispatches.get(titleKey));
+  const dispatch = await dispatchOf(runtime, run);
   if (dispatch === null || dispatch.repository.toLowerCase() !== repository.full_name.toLowerCase()) return;
   if (action === 'requested') {
     if (dispatch.runId === null) await store.dispatches.attachRun(dispatch.runKey, run.id, run.html_url);
@@ -122,6 +120,25 @@ export async function onWorkflowRun(
     return;
   }
   await ingestRun(setup.env, dispatch, { id: run.id, url: run.html_url, conclusion: run.conclusion ?? null });
+}
+
+/**
+ * The dispatch a run belongs to: by the run id GitHub returned for the dispatch, or else by the run key in
+ * its title, but only for a run the app itself started whose dispatch has no run yet: titles are public,
+ * and a run someone dispatched by hand with a copied key must not deliver a result.
+ */
+async function dispatchOf(
+  runtime: Runtime,
+  run: { id: number; actor?: { login: string } | null; display_title?: string },
+): Promise<DispatchRecord | null> {
+  const byId = await runtime.store.dispatches.getByRunId(run.id);
+  if (byId !== null) return byId;
+  const key = runKeyFromTitle(run.display_title);
+  if (key === undefined) return null;
+  const identity = await runtime.identity();
+  if (run.actor?.login.toLowerCase() !== identity.login.toLowerCase()) return null;
+  const byKey = await runtime.store.dispatches.get(key);
+  return byKey !== null && byKey.runId === null ? byKey : null;
 }
 
 /**

@@ -3,6 +3,7 @@
  * the run key in its title when GitHub did not return the run id.
  */
 import type { GitHubApi } from './api.js';
+import { isAppAccount } from './api.js';
 import { statusOf } from './errors.js';
 import { runKeyFromTitle, WORKFLOW_FILE } from './workflow.js';
 
@@ -14,6 +15,8 @@ export interface RunInfo {
   conclusion: string | null;
   title: string | null;
   path: string | null;
+  /** Who started it: the app's bot for the runs it dispatched. */
+  actor: string | null;
   createdAt: string;
 }
 
@@ -32,6 +35,7 @@ export async function getRun(api: GitHubApi, runId: number): Promise<RunInfo | u
       conclusion: data.conclusion ?? null,
       title: data.display_title ?? null,
       path: data.path ?? null,
+      actor: data.actor?.login ?? null,
       createdAt: data.created_at,
     };
   } catch (error) {
@@ -41,8 +45,9 @@ export async function getRun(api: GitHubApi, runId: number): Promise<RunInfo | u
 }
 
 /**
- * The newest dispatched run of the orchestrator's workflow whose title names `runKey` (see WORKFLOW_PATH's
- * `run-name`), among the 100 newest dispatched runs; undefined when none does.
+ * The newest run of the orchestrator's workflow that the app itself dispatched and whose title names
+ * `runKey` (see WORKFLOW_PATH's `run-name`), among the 100 newest dispatched runs; undefined when none
+ * does. Titles are public, so a run someone else dispatched with a copied key never counts.
  */
 export async function findRunByKey(api: GitHubApi, runKey: string): Promise<RunInfo | undefined> {
   const { data } = await api.octokit.rest.actions.listWorkflowRuns({
@@ -52,7 +57,10 @@ export async function findRunByKey(api: GitHubApi, runKey: string): Promise<RunI
     event: 'workflow_dispatch',
     per_page: 100,
   });
-  const run = data.workflow_runs.find((candidate) => runKeyFromTitle(candidate.display_title) === runKey);
+  const run = data.workflow_runs.find(
+    (candidate) =>
+      runKeyFromTitle(candidate.display_title) === runKey && isAppAccount(api.app, candidate.actor?.login),
+  );
   return run === undefined
     ? undefined
     : {
@@ -62,6 +70,7 @@ export async function findRunByKey(api: GitHubApi, runKey: string): Promise<RunI
         conclusion: run.conclusion ?? null,
         title: run.display_title ?? null,
         path: run.path ?? null,
+        actor: run.actor?.login ?? null,
         createdAt: run.created_at,
       };
 }

@@ -41,8 +41,9 @@ export async function createStoryIssues(
         labels: [AI_GENERATED_LABEL],
       },
       writeContext(ctx),
-      // A crash may have come between opening one and recording it: look first whenever it could exist.
-      true,
+      // The first attempt is claimed in the store; a later one (a crash came between opening the issue and
+      // recording it) looks for it first.
+      (await store.deliveries.claimEvent(`story-issue:${ctx.record.id}:${story}`)) === 'duplicate',
     );
     await github.linkSubIssue(current.issueNumber, issue, writeContext(ctx));
     await patchDocument(store, ctx.record.id, (latest) => ({

@@ -28,10 +28,11 @@ export async function syncTracking(ctx: EffectContext): Promise<void> {
       if (statusOf(error) !== 404) throw error;
     }
   }
-  // Posted only once per epic: the marker is the epic's, so a crash between posting and recording the id
-  // (or a deleted comment's stale id) finds the comment again rather than adding a second one.
+  // Posted once per epic. The first attempt is claimed in the store; any later one (a crash between
+  // posting and recording the id, a comment someone deleted) looks for the epic's marker first.
+  const first = (await store.deliveries.claimEvent(`tracking-comment:${epicId}`)) === 'new';
   const comment = await github.comment(epic.issueNumber, key, body, writeContext(ctx, { itemId: epicId }), {
-    mayExist: true,
+    mayExist: !first,
   });
   await patchDocument(store, epicId, (latest) => ({ ...latest, tracking_comment: comment.id }));
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { approvePlan, deliver, implementing, planned, queued } from './flows.js';
+import { approvePlan, deliver, implemented, implementing, planned, queued, reviewed } from './flows.js';
 import type { Step } from './flows.js';
 import { auditCoverage, Scenario, startConductor, startWorld } from './harness.js';
 import type { Running, World } from './harness.js';
@@ -105,5 +105,23 @@ describe('a plan A; B→A; C→A; D→B,C', () => {
     expect(implementing(scenario)).toEqual(['A']);
     await deliver(scenario, step, 'A');
     expect(implementing(scenario)).toEqual(['B']);
+  });
+
+  it('takes at most 40 GitHub API calls for one story, from the label to the merge (design §10)', async () => {
+    const scenario = new Scenario(world);
+    const step = async () => running;
+    const start = world.github.requests.all().length;
+    const epic = await planned(scenario, step, [{ id: 'A' }]);
+    await approvePlan(scenario, step, epic);
+    const pr = await implemented(scenario, step, 'A');
+    await reviewed(scenario, step, 'A');
+    scenario.comment(pr, '/approve', 'bob');
+    await running.pump();
+    expect(scenario.mergedPulls()).toEqual([pr]);
+    const calls = world.github.requests
+      .all()
+      .slice(start)
+      .filter((request) => request.auth.kind === 'installation');
+    expect(calls.length).toBeLessThanOrEqual(40);
   });
 });

@@ -165,4 +165,29 @@ describe('workflow_run.completed', () => {
     expect(lessons).toHaveLength(2);
     expect(lessons[0]).toContain('approved once it addressed the earlier rejection');
   });
+
+  it('a run someone dispatched by hand with a copied run key delivers no result', async () => {
+    const scenario = new Scenario(world);
+    const issue = await planning(scenario);
+    const ours = queued(scenario, 'plan');
+    const { state } = world.github;
+    const forged = state.actions.dispatch(
+      scenario.repo,
+      'ai-orchestrator.yml',
+      state.as('alice'),
+      'main',
+      scenario.inputs(ours),
+    );
+    scenario.complete(forged, scenario.planResult(forged, [{ id: 'EVIL' }]));
+    const completed = world.github.webhooks
+      .held()
+      .filter((delivery) => delivery.event === 'workflow_run')
+      .at(-1)!;
+    const payload = JSON.parse(completed.body) as { workflow_run: { display_title: string } };
+    payload.workflow_run.display_title = `ai-orchestrator plan ${scenario.inputs(ours).run_key}`;
+    running.drop(() => true);
+    await running.probot.receive({ id: completed.id, name: 'workflow_run', payload } as never);
+    expect((await scenario.item(issue))?.state).toBe('planning');
+    expect(scenario.comments(issue).some((comment) => comment.body.includes('EVIL'))).toBe(false);
+  });
 });
