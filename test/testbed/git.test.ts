@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -178,6 +179,47 @@ describe('clone, fetch and push over HTTP', () => {
     expect(file.sha).toBe(await gitOk(['rev-parse', 'HEAD:src/pets.ts']));
   });
 
+  it('tells concurrent pushers apart: each synchronize names who pushed that branch', async () => {
+    const app = github.state.as(world.app);
+    const numbers: number[] = [];
+    for (const branch of ['one', 'two']) {
+      github.state.repos.commitFiles(world.repo, branch, app, { [`${branch}.txt`]: 'start\n' });
+      numbers.push(
+        github.state.pulls.create(world.repo, app, { title: branch, head: branch, base: 'main' }).pull.number,
+      );
+    }
+    await gitOk(['fetch', '--quiet', 'origin']);
+    const second = join(home, 'second');
+    await gitOk(['clone', '--quiet', remote, second], { cwd: home });
+    const heads: string[] = [];
+    for (const [branch, cwd] of [
+      ['one', work],
+      ['two', second],
+    ] as const) {
+      await gitOk(['switch', '--quiet', branch], { cwd });
+      writeFileSync(join(cwd, `${branch}.txt`), 'changed\n');
+      await gitOk(['commit', '--quiet', '-am', `change ${branch}`], { cwd });
+      heads.push(await gitOk(['rev-parse', 'HEAD'], { cwd }));
+    }
+    await Promise.all([
+      gitOk(['push', '--quiet', 'origin', 'one'], { token: botToken }),
+      gitOk(['push', '--quiet', 'origin', 'two'], {
+        cwd: second,
+        token: github.state.accounts.createUserToken('alice'),
+      }),
+    ]);
+    await github.webhooks.settled();
+    const synchronized = received
+      .map((delivery) => JSON.parse(delivery.body) as PullRequestSynchronizeEvent)
+      .filter((payload) => payload.action === 'synchronize')
+      .map((payload) => [payload.number, payload.after, payload.sender.login])
+      .sort();
+    expect(synchronized).toEqual([
+      [numbers[0], heads[0], 'ai-orchestrator[bot]'],
+      [numbers[1], heads[1], 'alice'],
+    ]);
+  });
+
   it('reads pushed tags and abbreviated SHAs as refs, and clones the bare repository by its path', async () => {
     write('docs/guide.md', 'v1 guide\n');
     await gitOk(['add', '.']);
@@ -197,6 +239,23 @@ describe('clone, fetch and push over HTTP', () => {
     const local = join(home, 'local');
     await gitOk(['clone', '--quiet', github.state.repos.gitDir('acme', 'widgets'), local], { cwd: home });
     expect(await gitOk(['log', '-1', '--format=%s', 'origin/docs'], { cwd: local })).toBe('docs: guide');
+  });
+
+  it('streams a push larger than git posts in one piece (chunked) and a fetch of it', async () => {
+    // Random bytes do not compress: the pack exceeds git's 1 MiB post buffer, so git sends it chunked.
+    const big = randomBytes(3 * 1024 * 1024).toString('base64');
+    await gitOk(['switch', '--quiet', '-c', 'big']);
+    write('data/big.txt', big);
+    await gitOk(['add', '.']);
+    await gitOk(['commit', '--quiet', '-m', 'data: big']);
+    await gitOk(['push', '--quiet', 'origin', 'big'], { token: botToken });
+    const { data } = await world.bot.rest.repos.getContent({ ...WIDGETS, path: 'data', ref: 'big' });
+    expect(Array.isArray(data) && data.map((entry) => [entry.name, entry.size])).toEqual([
+      ['big.txt', big.length],
+    ]);
+    const other = join(home, 'other');
+    await gitOk(['clone', '--quiet', '--branch', 'big', remote, other], { cwd: home });
+    expect(readFileSync(join(other, 'data/big.txt'), 'utf8')).toBe(big);
   });
 
   it('serves an upload-pack request whose body is gzip-compressed', async () => {
@@ -298,6 +357,15 @@ describe('refused pushes', () => {
     ).token;
     await gitOk(['push', '--quiet', 'origin', 'ci'], { token: ciToken });
     expect(await exists('ci')).toBe(true);
+  });
+
+  it('refuses deleting the default branch and pushing to refs/pull/*', async () => {
+    const head = github.state.repos.branchSha(world.repo, 'main');
+    const deletion = await git(['push', 'origin', ':main'], { token: botToken });
+    expect(deletion.stderr).toMatch(/deletion of the current branch prohibited/);
+    const pullRef = await git(['push', 'origin', 'HEAD:refs/pull/1/head'], { token: botToken });
+    expect(pullRef.stderr).toMatch(/deny updating a hidden ref/);
+    expect(await gitOk(['ls-remote', 'origin', 'refs/heads/main'])).toBe(`${head}\trefs/heads/main`);
   });
 
   it('keeps a private repository from anonymous and foreign readers', async () => {

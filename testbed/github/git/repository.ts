@@ -169,7 +169,9 @@ export class BareRepository {
 
   /**
    * Writes a commit with `parents` whose tree is the first parent's (or an empty one) with `changes`
-   * applied, and returns its SHA. No ref moves: the caller publishes it with {@link updateRefs}.
+   * applied, and returns its SHA. No ref moves — the caller publishes it with {@link updateRefs} — unless
+   * `createRef` is given: a ref that does not exist yet, which the same process then creates (a new
+   * repository's first branch, one process fewer; no compare-and-swap, so not for existing refs).
    */
   writeCommit(commit: {
     parents: readonly string[];
@@ -177,6 +179,7 @@ export class BareRepository {
     message: string;
     author: GitIdentity;
     committer: GitIdentity;
+    createRef?: string;
   }): string {
     const parts: Buffer[] = [];
     const text = (value: string) => parts.push(Buffer.from(value, 'utf8'));
@@ -185,7 +188,7 @@ export class BareRepository {
       parts.push(bytes);
       text('\n');
     };
-    text(`commit ${SCRATCH_REF}\nmark :1\n`);
+    text(`commit ${commit.createRef ?? SCRATCH_REF}\nmark :1\n`);
     text(`author ${identityLine(commit.author)}\ncommitter ${identityLine(commit.committer)}\n`);
     data(Buffer.from(commit.message, 'utf8'));
     const [first, ...others] = commit.parents;
@@ -201,10 +204,16 @@ export class BareRepository {
       text(`M 100644 inline ${quotePath(path)}\n`);
       data(typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content));
     }
-    text(`\nget-mark :1\nreset ${SCRATCH_REF}\nfrom ${ZERO_SHA}\n\ndone\n`);
-    const { stdout } = runGitIn(this.gitDir, ['fast-import', '--quiet', '--done'], {
+    text('\nget-mark :1\n');
+    if (commit.createRef === undefined) text(`reset ${SCRATCH_REF}\nfrom ${ZERO_SHA}\n\n`);
+    text('done\n');
+    const { stdout, status, stderr } = runGitIn(this.gitDir, ['fast-import', '--quiet', '--done'], {
       input: Buffer.concat(parts),
+      ok: [0, 1],
     });
+    // fast-import exits 1 when it wrote the objects but would not move an existing ref.
+    if (status !== 0)
+      throw new Error(`fast-import did not move ${commit.createRef ?? SCRATCH_REF}: ${stderr.trim()}`);
     return stdout.toString('utf8').trim();
   }
 

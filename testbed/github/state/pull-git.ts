@@ -4,7 +4,7 @@
  * while open), `refs/pull/<n>/head`, and the size of the change. Also the identities the fake commits as.
  */
 import { BareRepository } from '../git/repository.js';
-import type { GitIdentity } from '../git/repository.js';
+import type { GitIdentity, RefUpdate } from '../git/repository.js';
 import type { Account, PullRequest, Repository } from '../model.js';
 
 /** GitHub commits what it makes itself (merges, test merges, rebased commits) as this committer. */
@@ -27,12 +27,19 @@ export function gitOf(repo: Repository): BareRepository {
 }
 
 /**
- * Recomputes `pull`'s git facts from its current `headSha` and `baseSha` and moves its `refs/pull/*`
- * refs: a clean three-way merge gives `mergeable: true` and a fresh test merge commit; a conflict gives
- * `mergeable: false`, no merge ref and no `merge_commit_sha`, as on GitHub.
+ * Recomputes the git facts of pull requests from their current `headSha` and `baseSha`, and moves their
+ * `refs/pull/*` refs in one transaction: a clean three-way merge gives `mergeable: true` and a fresh
+ * test merge commit; a conflict gives `mergeable: false`, no merge ref and no `merge_commit_sha`, as on
+ * GitHub.
  */
-export function syncPullWithGit(repo: Repository, pull: PullRequest, at: Date): void {
+export function syncPullsWithGit(repo: Repository, pulls: readonly PullRequest[], at: Date): void {
+  if (pulls.length === 0) return;
   const git = gitOf(repo);
+  git.updateRefs(pulls.flatMap((pull) => pullFacts(git, pull, at)));
+}
+
+/** Sets one pull request's git facts; returns the updates of its refs. */
+function pullFacts(git: BareRepository, pull: PullRequest, at: Date): RefUpdate[] {
   const merge = git.mergeTree(pull.baseSha, pull.headSha);
   pull.mergeable = merge.clean;
   const refs = `refs/pull/${pull.number}`;
@@ -47,13 +54,13 @@ export function syncPullWithGit(repo: Repository, pull: PullRequest, at: Date): 
   } else {
     pull.mergeCommitSha = null;
   }
-  git.updateRefs([
-    { ref: `${refs}/head`, to: pull.headSha },
-    { ref: `${refs}/merge`, to: pull.mergeCommitSha },
-  ]);
   // Unrelated histories have no merge base, so nothing to count against.
   const related = merge.clean || merge.tree !== '';
   pull.stats = related
     ? { commits: git.countCommits(pull.baseSha, pull.headSha), ...git.diffStat(pull.baseSha, pull.headSha) }
     : { commits: 0, additions: 0, deletions: 0, changedFiles: 0 };
+  return [
+    { ref: `${refs}/head`, to: pull.headSha },
+    { ref: `${refs}/merge`, to: pull.mergeCommitSha },
+  ];
 }

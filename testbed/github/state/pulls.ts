@@ -7,7 +7,7 @@ import { GitHubError, notFound, validationFailed } from '../errors.js';
 import type { Issue, PullRequest, Repository } from '../model.js';
 import type { Actor } from './events.js';
 import type { IssuesApi } from './issues.js';
-import { githubIdentity, identityOf, syncPullWithGit } from './pull-git.js';
+import { githubIdentity, identityOf, syncPullsWithGit } from './pull-git.js';
 import type { ReposApi } from './repos.js';
 import type { Store } from './store.js';
 
@@ -109,7 +109,7 @@ export class PullsApi {
       stats: { commits: 0, additions: 0, deletions: 0, changedFiles: 0 },
       maintainerCanModify: fields.maintainerCanModify ?? false,
     };
-    syncPullWithGit(repo, pull, this.store.now());
+    syncPullsWithGit(repo, [pull], this.store.now());
     repo.pulls.set(pull.number, pull);
     this.store.emit({ kind: 'pull_request', action: 'opened', repo, issue, pull, actor });
     return { pull, issue };

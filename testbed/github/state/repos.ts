@@ -9,9 +9,17 @@
 import { posix } from 'node:path';
 import { GitHubError, notFound, validationFailed } from '../errors.js';
 import type { BareRepository, FileChanges, TreeEntry } from '../git/repository.js';
-import type { Account, BaseRole, CollaboratorRole, MergeSettings, Repository } from '../model.js';
+import type {
+  Account,
+  BaseRole,
+  CollaboratorRole,
+  Issue,
+  MergeSettings,
+  PullRequest,
+  Repository,
+} from '../model.js';
 import type { Actor } from './events.js';
-import { gitOf, identityOf, syncPullWithGit } from './pull-git.js';
+import { gitOf, identityOf, syncPullsWithGit } from './pull-git.js';
 import type { Store } from './store.js';
 
 export type { FileChanges } from '../git/repository.js';
@@ -90,8 +98,8 @@ export class ReposApi {
       message: 'Initial commit\n',
       author,
       committer: author,
+      createRef: `refs/heads/${defaultBranch}`,
     });
-    git.updateRefs([{ ref: `refs/heads/${defaultBranch}`, to: headSha, from: null }]);
     const repo: Repository = {
       id,
       nodeId: this.store.nodeId('R', id),
@@ -297,6 +305,8 @@ export class ReposApi {
     if (moved.size === 0) return;
     const now = this.store.now();
     repo.pushedAt = now;
+    const synchronized: { pull: PullRequest; issue: Issue; before: string }[] = [];
+    const changed: PullRequest[] = [];
     for (const pull of repo.pulls.values()) {
       const issue = repo.issues.get(pull.number);
       if (issue === undefined || issue.state !== 'open') continue;
@@ -304,11 +314,15 @@ export class ReposApi {
       const head = moved.get(pull.headRef);
       // A deleted branch leaves the pull request where it was: there is nothing to compare against.
       if (typeof base === 'string') pull.baseSha = base;
-      const previous = pull.headSha;
-      if (typeof head === 'string') pull.headSha = head;
-      if (typeof base !== 'string' && typeof head !== 'string') continue;
-      syncPullWithGit(repo, pull, now);
-      if (typeof head !== 'string') continue;
+      if (typeof head === 'string') {
+        synchronized.push({ pull, issue, before: pull.headSha });
+        pull.headSha = head;
+      }
+      if (typeof base === 'string' || typeof head === 'string') changed.push(pull);
+    }
+    // Git first, then the events: a subscriber that fetches refs/pull/<n>/* finds them current.
+    syncPullsWithGit(repo, changed, now);
+    for (const { pull, issue, before } of synchronized) {
       issue.updatedAt = now;
       this.store.emit({
         kind: 'pull_request',
@@ -316,8 +330,8 @@ export class ReposApi {
         repo,
         issue,
         pull,
-        before: previous,
-        after: head,
+        before,
+        after: pull.headSha,
         actor,
       });
     }
