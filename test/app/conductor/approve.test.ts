@@ -269,4 +269,54 @@ describe('/approve on a pull request', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body).toContain('already being merged');
   });
+
+  it('a merge GitHub refuses because the head moved (409) merges nothing and says so; /retry then /approve merges', async () => {
+    const scenario = new Scenario(world);
+    const { pr, story } = await readyToMerge(scenario);
+    world.github.inject({
+      route: 'pulls/merge',
+      status: 409,
+      body: {
+        message: 'Head branch was modified. Review and try the merge again.',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '409',
+      },
+    });
+    scenario.comment(pr, '/approve', 'bob');
+    await running.pump();
+    expect(scenario.mergedPulls()).toEqual([]);
+    expect((await scenario.item(story))?.state).toBe('failed');
+    expect(scenario.comments(pr).at(-1)?.body).toContain('the head moved after the release gate approved');
+    expect(scenario.comments(pr).at(-1)?.body).toContain('nothing was merged');
+    scenario.comment(pr, '/retry', 'bob');
+    await running.pump();
+    expect((await scenario.item(story))?.state).toBe('awaiting_merge_approval');
+    scenario.comment(pr, '/approve', 'bob');
+    await running.pump();
+    expect(scenario.mergedPulls()).toEqual([pr]);
+  });
+
+  it("finds this app's gate check among hundreds of others (the third page)", async () => {
+    const scenario = new Scenario(world);
+    const epic = await planned(scenario, step, [{ id: 'A' }]);
+    await approvePlan(scenario, step, epic);
+    const pr = await implemented(scenario, step, 'A');
+    const { state } = world.github;
+    const head = state.pulls.get(scenario.repo, pr).pull.headSha;
+    const noisy = state.apps.createApp({ slug: `noisy-${scenario.fullName.split('-')[1]}` });
+    state.apps.install(noisy, 'acme');
+    for (let index = 0; index < 230; index += 1) {
+      state.checks.createRun(scenario.repo, noisy, state.as(noisy), head, {
+        name: RELEASE_GATE_CHECK,
+        status: 'completed',
+        conclusion: 'failure',
+      });
+    }
+    await reviewed(scenario, step, 'A');
+    scenario.comment(pr, '/approve', 'bob');
+    await running.pump();
+    expect(scenario.mergedPulls()).toEqual([pr]);
+    const pages = scenario.requests('checks/list-for-ref');
+    expect(pages.map((request) => request.query.page ?? '1')).toEqual(['1', '2', '3']);
+  });
 });

@@ -158,4 +158,28 @@ describe('other commands', () => {
       world.github.requests.filter('teams/get-membership-for-user-in-org').length,
     ).toBeGreaterThanOrEqual(2);
   });
+
+  it('a bot named in allowed_bots may run its listed commands (never /approve); others stay silent', async () => {
+    const { state } = world.github;
+    const slug = `renovate-${Date.now()}`;
+    const renovate = state.apps.createApp({ slug });
+    const scenario = new Scenario(world, {
+      files: {
+        '.github/ai-orchestrator.yml': `authorization:\n  allowed_bots:\n    - login: "${slug}[bot]"\n      commands: [status]\n`,
+      },
+    });
+    const epic = await planned(scenario, step, [{ id: 'A' }]);
+    const before = scenario.comments(epic).length;
+    scenario.comment(epic, '/status', renovate);
+    scenario.comment(epic, '/approve', renovate);
+    scenario.comment(epic, '/cancel', renovate);
+    await running.pump();
+    const replies = scenario
+      .comments(epic)
+      .slice(before)
+      .filter((comment) => comment.login === 'ai-orchestrator[bot]');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.body).toContain(`Status of #${epic}`);
+    expect((await scenario.item(epic))?.state).toBe('awaiting_plan_approval');
+  });
 });
