@@ -459,6 +459,7 @@ describe('merges are git commits', () => {
         world.bot.rest.pulls.merge({ ...WIDGETS, pull_number: number, merge_method: method }),
       );
       expect([refused.status, refused.data.message]).toEqual([405, 'Pull Request is not mergeable']);
+      expect(refused.headers['x-testbed-detail']).toBe('conflicts with main: src/index.ts');
     }
     const refs = await gitOk(['ls-remote', 'origin', `refs/pull/${number}/*`]);
     expect(refs).not.toMatch(/merge$/);

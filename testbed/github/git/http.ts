@@ -125,11 +125,16 @@ export class GitHttp {
     const match = ROUTE.exec(pathname);
     if (match === null) return undefined;
     const [, owner = '', name = '', endpoint] = match;
-    return {
-      owner: decodeURIComponent(owner),
-      name: decodeURIComponent(name),
-      endpoint: endpoint as GitRoute['endpoint'],
-    };
+    try {
+      return {
+        owner: decodeURIComponent(owner),
+        name: decodeURIComponent(name),
+        endpoint: endpoint as GitRoute['endpoint'],
+      };
+    } catch {
+      // A malformed escape names no repository; the API's router answers it with its 404.
+      return undefined;
+    }
   }
 
   /** Answers a git request for `route`; never throws (failures become answers). */
@@ -151,11 +156,16 @@ export class GitHttp {
       const push = service === 'git-receive-pack';
       authorize(this.state, caller, repo, push);
       if (push && route.endpoint === 'git-receive-pack') {
+        const actor = actorOf(caller);
+        if (actor === undefined) throw new Error('authorize() lets no anonymous push through');
         await this.oneAtATime(repo.id, async () => {
-          await this.backend(request, response, url, route, repo, caller);
-          // git reported the push done; the pusher hears back only after the state has followed it.
-          const actor = actorOf(caller);
-          if (actor !== undefined) this.state.repos.reconcile(repo, actor);
+          try {
+            await this.backend(request, response, url, route, repo, caller);
+          } finally {
+            // Whatever git moved (even if the transfer broke afterwards) is this pusher's, and the
+            // pusher hears back only once the state has followed it.
+            this.state.repos.reconcile(repo, actor);
+          }
         });
       } else {
         await this.backend(request, response, url, route, repo, caller);
@@ -208,16 +218,14 @@ export class GitHttp {
     if (encoding !== undefined) cgi.HTTP_CONTENT_ENCODING = encoding;
     const protocol = header('git-protocol');
     if (protocol !== undefined) cgi.HTTP_GIT_PROTOCOL = protocol;
-    if (url.searchParams.get('service') === 'git-receive-pack' || route.endpoint === 'git-receive-pack') {
-      const login =
-        caller.kind === 'installation'
-          ? caller.app.bot.login
-          : caller.kind === 'user'
-            ? caller.account.login
-            : '';
+    const push =
+      url.searchParams.get('service') === 'git-receive-pack' || route.endpoint === 'git-receive-pack';
+    // authorize() let only installations and users this far for a push.
+    if (push && (caller.kind === 'installation' || caller.kind === 'user')) {
       // http-backend serves receive-pack only to an authenticated REMOTE_USER.
-      cgi.REMOTE_USER = login;
+      cgi.REMOTE_USER = caller.kind === 'installation' ? caller.app.bot.login : caller.account.login;
       cgi[PUSH_VARIABLE] = '1';
+      // Personal tokens here carry every scope; installation tokens only the permissions they were given.
       const workflows = caller.kind === 'installation' ? caller.token.permissions.workflows : 'write';
       cgi[WORKFLOWS_VARIABLE] = levelCovers(workflows, 'write') ? 'write' : 'none';
     }

@@ -169,15 +169,19 @@ export class PullsApi {
       squash: repo.merge.allowSquashMerge,
       rebase: repo.merge.allowRebaseMerge,
     };
-    const notMergeable = () => new GitHubError(405, 'Pull Request is not mergeable', docs);
+    const notMergeable = (detail?: string) =>
+      new GitHubError(405, 'Pull Request is not mergeable', docs, detail === undefined ? {} : { detail });
+    const git = this.repos.git(repo);
+    /** Which files conflict, for the test's eyes (`x-testbed-detail`); GitHub's body does not say. */
+    const conflicts = () =>
+      `conflicts with ${pull.baseRef}: ${git.mergeTree(pull.baseSha, pull.headSha).conflicts.join(', ') || 'no shared history'}`;
     if (issue.state !== 'open' || pull.merged) throw notMergeable();
     if (!allowed[method]) throw new GitHubError(405, METHOD_REFUSALS[method], docs);
     if (pull.draft) throw new GitHubError(405, 'Pull Request is still a draft', docs);
-    if (!pull.mergeable) throw notMergeable();
+    if (!pull.mergeable) throw notMergeable(conflicts());
     if (request.sha !== undefined && request.sha !== pull.headSha) {
       throw new GitHubError(409, 'Head branch was modified. Review and try the merge again.', docs);
     }
-    const git = this.repos.git(repo);
     const now = this.store.now();
     const base = pull.baseSha;
     const title =
@@ -209,7 +213,8 @@ export class PullsApi {
         });
       }
     }
-    if (mergeSha === undefined) throw notMergeable();
+    if (mergeSha === undefined)
+      throw notMergeable(method === 'rebase' ? 'a commit does not apply on the base' : conflicts());
     if (!git.updateRefs([{ ref: `refs/heads/${pull.baseRef}`, to: mergeSha, from: base }])) {
       throw new GitHubError(409, 'Base branch was modified. Review and try the merge again.', docs);
     }

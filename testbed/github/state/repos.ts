@@ -61,6 +61,13 @@ const BASE_ROLE_ORDER: BaseRole[] = ['read', 'triage', 'write', 'maintain', 'adm
 /** Names git accepts as tag or branch names in a `ref` parameter (no revision syntax such as `~`, `@{`). */
 const PLAIN_REF = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
 
+/** Changes keyed by paths without a leading slash (`/docs/a.md` and `docs/a.md` are the same file). */
+function relative(changes: FileChanges): FileChanges {
+  return Object.fromEntries(
+    Object.entries(changes).map(([path, content]) => [path.replace(/^\/+/, ''), content]),
+  );
+}
+
 /** True when `role` is at least `needed` (custom roles count as their base role). */
 export function roleCovers(role: CollaboratorRole | undefined, needed: BaseRole): boolean {
   return role !== undefined && BASE_ROLE_ORDER.indexOf(role.base) >= BASE_ROLE_ORDER.indexOf(needed);
@@ -94,7 +101,7 @@ export class ReposApi {
     const author = identityOf(owner, now);
     const headSha = git.writeCommit({
       parents: [],
-      changes: options.files ?? {},
+      changes: relative(options.files ?? {}),
       message: 'Initial commit\n',
       author,
       committer: author,
@@ -201,11 +208,8 @@ export class ReposApi {
     changes: FileChanges,
     message = `Update ${Object.keys(changes).join(', ')}\n`,
   ): string {
-    const normalized = Object.fromEntries(
-      Object.entries(changes).map(([path, content]) => [path.replace(/^\/+/, ''), content]),
-    );
     const before = repo.branches.get(branch);
-    const after = this.commit(repo, [before ?? this.defaultHead(repo)], normalized, message, actor);
+    const after = this.commit(repo, [before ?? this.defaultHead(repo)], relative(changes), message, actor);
     this.publish(repo, branch, before, after, actor);
     return after;
   }
@@ -365,16 +369,8 @@ export class ReposApi {
     actor: Actor,
   ): void {
     const ok = this.git(repo).updateRefs([{ ref: `refs/heads/${branch}`, to: after, from: before ?? null }]);
-    if (!ok) {
-      throw new GitHubError(
-        409,
-        `Reference refs/heads/${branch} moved while the commit was made`,
-        undefined,
-        {
-          detail: 'a push over HTTP landed first; try again',
-        },
-      );
-    }
+    // Only a push over HTTP can move a branch between reading it and updating it here.
+    if (!ok) throw new GitHubError(409, `Reference refs/heads/${branch} moved while the commit was made`);
     this.recordMoves(repo, [{ branch, before, after }], actor);
   }
 
