@@ -14,8 +14,11 @@ import { conductor } from '../../../app/conductor/index.js';
 import type { Conductor } from '../../../app/conductor/index.js';
 import { boundedRateLimitHandlers } from '../../../app/github/index.js';
 import type { RateLimitDecision } from '../../../app/github/index.js';
-import { openStore } from '../../../app/store/index.js';
+import { createStore, openStore } from '../../../app/store/index.js';
 import type { AuditEntry, Store } from '../../../app/store/index.js';
+import { migrate } from '../../../app/store/migrate.js';
+import { openPostgres } from '../../../app/store/postgres.js';
+import { dropSchema, randomSchema } from '../store/harness.js';
 import { RELEASE_GATE_CHECK } from '../../../core/roles.js';
 import { startGitHub } from '../../../testbed/github/index.js';
 import type { App, GitHubTestbed, Repository, WorkflowRun } from '../../../testbed/github/index.js';
@@ -33,8 +36,34 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** The offline GitHub (deliveries held), the app registered and installed on `acme`, and a fresh store. */
-export async function startWorld(): Promise<World> {
+/**
+ * A fresh store: embedded PGlite in memory, or a schema of its own on the Postgres at `postgresUrl` (dropped
+ * again on close).
+ */
+async function freshStore(postgresUrl?: string): Promise<{ store: Store; dispose(): Promise<void> }> {
+  if (postgresUrl === undefined) {
+    const store = await openStore({ dataDir: 'memory://' });
+    return { store, dispose: () => store.close() };
+  }
+  const engine = openPostgres({ url: postgresUrl, schema: randomSchema() });
+  await migrate(engine);
+  return {
+    store: createStore(engine),
+    async dispose() {
+      try {
+        if (engine.schema !== null) await dropSchema(engine, engine.schema);
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+}
+
+/**
+ * The offline GitHub (deliveries held), the app registered and installed on `acme`, and a fresh store
+ * (PGlite, or Postgres when `postgresUrl` is given).
+ */
+export async function startWorld(options: { postgresUrl?: string } = {}): Promise<World> {
   const github = await startGitHub({ autoDeliver: false });
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
     .privateKey.export({ type: 'pkcs1', format: 'pem' })
@@ -50,7 +79,7 @@ export async function startWorld(): Promise<World> {
     webhookSecret: 'conductor-test-secret',
   });
   state.apps.install(app, 'acme');
-  const store = await openStore({ dataDir: 'memory://' });
+  const { store, dispose } = await freshStore(options.postgresUrl);
   return {
     github,
     store,
@@ -58,7 +87,7 @@ export async function startWorld(): Promise<World> {
     privateKey,
     rateLimitDecisions: [],
     async close() {
-      await store.close();
+      await dispose();
       await github.close();
     },
   };
