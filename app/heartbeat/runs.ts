@@ -11,6 +11,7 @@ import { dispatch as sendDispatch } from '../conductor/effects/github-effects.js
 import type { RepoEnv } from '../conductor/env.js';
 import { ingestRun } from '../conductor/ingest.js';
 import { drainAll } from '../conductor/outbox.js';
+import { WORKFLOW_PATH } from '../github/index.js';
 import type { DispatchRecord } from '../store/index.js';
 import type { BeatReport } from './report.js';
 
@@ -83,7 +84,7 @@ export async function reconcileNotStarted(
     {
       type: 'stage_failed',
       stage: failingStage(dispatch.stage),
-      reason: `the ${dispatch.stage} run never started: it was dispatched ${dispatch.attempts} ${dispatch.attempts === 1 ? 'time' : 'times'} and waited ${timeout} minutes each time (is the workflow ${'`'}.github/workflows/ai-orchestrator.yml${'`'} on the default branch, and is a runner available?)`,
+      reason: `the ${dispatch.stage} run never started: it was dispatched ${dispatch.attempts} ${dispatch.attempts === 1 ? 'time' : 'times'} and waited ${timeout} minutes each time (is ${WORKFLOW_PATH} on the default branch, and is a runner available?)`,
     },
     { completedRun: { runKey: dispatch.runKey, conclusion: 'never_started' } },
   );
