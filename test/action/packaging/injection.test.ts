@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runComposite } from './composite-runner.js';
-import type { CompositeRun, RunnerContext } from './composite-runner.js';
+import { runComposite } from '../../../testbed/runner/index.js';
+import type { CompositeHarness, CompositeRun } from '../../../testbed/runner/index.js';
 import { STAGE_ACTIONS, isRecord, readYaml } from './project-files.js';
 
 let root: string;
@@ -51,7 +51,7 @@ function corpus(): [string, string][] {
 }
 
 /** A fresh checkout of the action's layout per run: stub bundles in dist/actions, empty action folders. */
-function runner(stage: string | undefined): RunnerContext & { bundles: string } {
+function runner(stage: string | undefined): CompositeHarness & { bundles: string } {
   const scratch = mkdtempSync(join(root, 'run-'));
   const bundles = join(scratch, 'dist/actions');
   mkdirSync(bundles, { recursive: true });
@@ -135,26 +135,26 @@ const CASES: Case[] = [
 
 function expectNoSideEffects(result: CompositeRun) {
   expect(existsSync(canary)).toBe(false);
-  for (const step of result.ran) expect(step.envFile).toBe('');
+  for (const step of result.ran) expect(step.files.env).toBe('');
 }
 
 describe.each(CASES)(
   '$file ($stage): hostile inputs reach the stage verbatim and nothing else',
   (testCase) => {
-    it.each(corpus())('%s', (_label, value) => {
+    it.each(corpus())('%s', async (_label, value) => {
       const run = runner(testCase.folder);
-      const result = runComposite(
+      const result = await runComposite(
         readYaml(testCase.file),
         everyInput(testCase.file, value, testCase.fixed),
         run,
       );
 
       expectNoSideEffects(result);
-      expect(result.ran.map((step) => [step.id, step.status])).toEqual([
+      expect(result.ran.map((step) => [step.id, step.exitCode])).toEqual([
         ['prepare', 0],
         ['run', 0],
       ]);
-      expect(result.usesReached).toEqual([expect.stringMatching(/^step-\d+$/)]);
+      expect(result.usesReached).toEqual(['__actions_upload_artifact']);
       const [prepare, node] = result.ran;
       // The prepare step writes exactly its own keys, each a single line derived from RUNNER_TEMP.
       expect(prepare?.outputKeys).toEqual(testCase.prepareKeys);
@@ -185,16 +185,16 @@ describe.each(CASES)(
 describe('the harness is not blind', () => {
   const plan = () => readYaml('action/plan/action.yml') as { runs: { steps: Record<string, unknown>[] } };
 
-  it('an input pasted into a script runs the attacker’s command', () => {
+  it('an input pasted into a script runs the attacker’s command', async () => {
     const action = plan();
     action.runs.steps.unshift({ id: 'greet', shell: 'bash', run: 'echo "issue ${{ inputs.issue }}"' });
     const value = corpus()[0]?.[1] ?? '';
-    runComposite(action, everyInput('action/plan/action.yml', value, {}), runner('plan'));
+    await runComposite(action, everyInput('action/plan/action.yml', value, {}), runner('plan'));
     expect(existsSync(canary)).toBe(true);
     rmSync(canary);
   });
 
-  it('an input written to GITHUB_ENV as a line sets the variables it carries', () => {
+  it('an input written to GITHUB_ENV as a line sets the variables it carries (all but NODE_OPTIONS)', async () => {
     const action = plan();
     action.runs.steps.unshift({
       id: 'export',
@@ -203,22 +203,34 @@ describe('the harness is not blind', () => {
       run: 'echo "ISSUE=$ISSUE" >> "$GITHUB_ENV"',
     });
     const value = corpus().find(([label]) => label === 'env file lines')?.[1] ?? '';
-    const result = runComposite(action, everyInput('action/plan/action.yml', value, {}), runner('plan'));
-    expect(result.ran[0]?.envFile).toContain('\nNODE_OPTIONS=--require');
+    const run = runner('plan');
+    const result = await runComposite(action, everyInput('action/plan/action.yml', value, {}), run);
+    expect(result.ran[0]?.files.env).toContain('\nNODE_OPTIONS=--require');
+    // The smuggled line reaches every later step, as on GitHub; GitHub's runner refuses only NODE_OPTIONS.
+    expect(recordOf(run, 'plan')).toHaveProperty('LD_PRELOAD', evil);
+    expect(recordOf(run, 'plan')).not.toHaveProperty('NODE_OPTIONS');
+    expect(result.ran[0]?.annotations.map((annotation) => annotation.message)).toContain(
+      "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.",
+    );
+    expect(existsSync(canary)).toBe(false);
   });
 });
 
 describe('values that choose a file or an artifact name are checked before anything runs', () => {
-  it.each(corpus())('review role: %s', (_label, value) => {
+  it.each(corpus())('review role: %s', async (_label, value) => {
     for (const [file, folder, fixed] of [
       ['action/review/action.yml', 'review', {}],
       ['action.yml', undefined, { stage: 'review' }],
     ] as const) {
       const run = runner(folder);
-      const result = runComposite(readYaml(file), { ...everyInput(file, 'x', fixed), role: value }, run);
+      const result = await runComposite(
+        readYaml(file),
+        { ...everyInput(file, 'x', fixed), role: value },
+        run,
+      );
       expectNoSideEffects(result);
       expect(result.ran.map((step) => step.id)).toEqual(['prepare']);
-      expect(result.ran[0]?.status).toBe(1);
+      expect(result.ran[0]?.exitCode).toBe(1);
       expect(result.ran[0]?.outputKeys).toEqual([]);
       expect(result.ran[0]?.stdout).toBe(
         '::error title=ai-orchestrator::' +
@@ -232,15 +244,15 @@ describe('values that choose a file or an artifact name are checked before anyth
 
   it.each([...corpus(), ['empty', ''], ['a near miss', 'Plan'], ['a path', '../plan']])(
     'root stage: %s',
-    (_label, value) => {
+    async (_label, value) => {
       const run = runner(undefined);
-      const result = runComposite(
+      const result = await runComposite(
         readYaml('action.yml'),
         everyInput('action.yml', 'x', { stage: value }),
         run,
       );
       expectNoSideEffects(result);
-      expect(result.ran.map((step) => [step.id, step.status])).toEqual([['prepare', 1]]);
+      expect(result.ran.map((step) => [step.id, step.exitCode])).toEqual([['prepare', 1]]);
       expect(result.ran[0]?.outputKeys).toEqual([]);
       // One line, naming the problem and the valid stages; the bad value can't start a workflow command.
       const lines = result.ran[0]?.stdout.split('\n').filter((line) => line !== '') ?? [];

@@ -29,6 +29,11 @@ export interface NewWorkflow {
   inputs?: string[] | Record<string, WorkflowInputSpec>;
   /** False for a workflow without a `workflow_dispatch` trigger (dispatching it fails with 422). */
   dispatchable?: boolean;
+  /**
+   * The title of a new run (`display_title`): the workflow's `run-name:` evaluated for it, as GitHub does
+   * when the run is created. Default: the workflow's name. It may throw to refuse the dispatch.
+   */
+  runName?: (run: WorkflowRun) => string;
 }
 
 /** Files of an artifact: path inside the zip → text or bytes. */
@@ -57,6 +62,9 @@ const ARTIFACT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** Workflows, dispatches, runs and artifacts. */
 export class ActionsApi {
+  /** The `run-name:` of workflows that have one; keyed by record, so forgetting the state forgets them. */
+  private readonly runNames = new WeakMap<Workflow, (run: WorkflowRun) => string>();
+
   constructor(
     private readonly store: Store,
     private readonly repos: ReposApi,
@@ -81,6 +89,7 @@ export class ActionsApi {
       updatedAt: now,
     };
     repo.workflows.set(id, workflow);
+    if (fields.runName !== undefined) this.runNames.set(workflow, fields.runName);
     return workflow;
   }
 
@@ -147,6 +156,7 @@ export class ActionsApi {
       updatedAt: now,
       runStartedAt: null,
     };
+    run.displayTitle = this.runNames.get(workflow)?.(run) ?? workflow.name;
     repo.runs.set(id, run);
     this.store.emit({ kind: 'workflow_run', action: 'requested', repo, workflow, run, actor });
     return run;
