@@ -7,6 +7,7 @@ import type { CliIO } from './io.js';
 import { contextCommand, CONTEXT_USAGE } from './context.js';
 import { gateCommand, GATE_USAGE } from './gate.js';
 import { policyCommand, POLICY_USAGE } from './policy.js';
+import { stageCommand, STAGE_USAGE } from './stage.js';
 
 const USAGE = `ai-orchestrator: AI agents plan, implement, test, review and deliver code under human control.
 
@@ -14,7 +15,9 @@ ${POLICY_USAGE}
 
 ${GATE_USAGE}
 
-${CONTEXT_USAGE}`;
+${CONTEXT_USAGE}
+
+${STAGE_USAGE}`;
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
@@ -22,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   gate: gateCommand,
   context: contextCommand,
+  stage: stageCommand,
 };
 
 /** Runs one command line (without the node and script paths) and returns its exit code. */
