@@ -71,8 +71,9 @@ describe('token permissions per job (checklist 34)', () => {
   it('the roles write only what they must, and only through the App token', () => {
     // The planner proposes; the App posts the plan. It gets no App token at all.
     expect(example.plan?.['app-token']).toBeUndefined();
-    // The developer pushes its branch and opens its pull request: contents and pull requests, nothing else.
-    expect(writes(example.implement?.['app-token'])).toEqual(['contents', 'pull-requests']);
+    // The developer pushes its branch and opens its pull request (contents, pull requests), and the stage
+    // publishes the head's test results as a check the release gate reads (checks); nothing else.
+    expect(writes(example.implement?.['app-token'])).toEqual(['checks', 'contents', 'pull-requests']);
     // Reviewers and the gate publish a check; that is their only write.
     expect(writes(example.review?.['app-token'])).toEqual(['checks']);
     expect(writes(example['release-gate']?.['app-token'])).toEqual(['checks']);
