@@ -28,6 +28,10 @@
  *     at least 1 s apart) and with that write spacing off (as the conductor tests run), which shows the
  *     app's own cost.
  *
+ * (d) One GitHub write (adding a label), one after another, through @octokit/rest without plugins and
+ *     through Probot's Octokit with its throttling off, on without write spacing, and as shipped: what the
+ *     client itself adds to each request the app makes.
+ *
  * Each figure runs on PGlite (a data folder in the system temp folder, as `npm start` keeps one in ./.data) and, when it answers, on Postgres
  * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a fresh schema dropped after).
  * Every loop is bounded in count and time; the bench stops by itself.
@@ -64,7 +68,7 @@ const WORK_REPOS = Number(env.BENCH_WORK_REPOS ?? 8);
 const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 10);
 const SHIPPED_BURST = Number(env.BENCH_SHIPPED_BURST ?? 8);
 const ENGINES = (env.BENCH_ENGINES ?? 'pglite,postgres').split(',');
-const PARTS = (env.BENCH_PARTS ?? 'ab,c,shipped').split(',');
+const PARTS = (env.BENCH_PARTS ?? 'ab,c,shipped,octokit').split(',');
 const DEADLINE_MS = 120_000;
 
 const support = await importBundled('bench/support.ts');
@@ -283,16 +287,33 @@ async function withWebhooks(child, fn) {
 /** One delivery at a time: post, wait for its dispatch, wait until the app is quiet, pause; latencies. */
 async function sequential(child, deliveries, pauseMs) {
   const latencies = [];
+  const firstRequest = [];
+  const before = new Map();
   let missing = 0;
   for (const delivery of deliveries) {
+    const mark = github.requests.all().length;
     const [result] = (await postAll(child.webhookUrl, [delivery], { concurrency: 1 })).results;
     const found = await waitFor(() => dispatchTimes().has(delivery.key), { timeoutMs: 15_000 });
-    if (found && result.status === 202) latencies.push(dispatchTimes().get(delivery.key) - result.sentAt);
-    else missing += 1;
+    if (found && result.status === 202) {
+      const dispatchedAt = dispatchTimes().get(delivery.key);
+      latencies.push(dispatchedAt - result.sentAt);
+      // Nothing else is in flight, so the app's requests since the POST are this delivery's.
+      const requests = github.requests
+        .all()
+        .slice(mark)
+        .filter((r) => r.auth.kind === 'installation' || r.auth.kind === 'app');
+      if (requests.length > 0) firstRequest.push(requests[0].at.getTime() - result.sentAt);
+      for (const r of requests) {
+        if (r.at.getTime() > dispatchedAt || r.operationId === 'actions/create-workflow-dispatch') break;
+        before.set(r.operationId, (before.get(r.operationId) ?? 0) + 1);
+      }
+    } else missing += 1;
     await quiet(child);
     await sleep(pauseMs);
   }
-  return { latency: summary(latencies), missing };
+  const n = Math.max(1, latencies.length);
+  const calls = [...before].map(([op, count]) => `${op}${count === n ? '' : ` ×${(count / n).toFixed(1)}`}`);
+  return { latency: summary(latencies), firstRequest: summary(firstRequest), before: calls, missing };
 }
 
 /** A burst at `CONCURRENCY` in flight: acks, then webhook→dispatch of each, and dispatches/s overall. */
@@ -342,6 +363,10 @@ function printWork(label, sequentialResult, burstResult) {
       `  ${label}, one at a time (${l.n} deliveries${sequentialResult.missing ? `, ${sequentialResult.missing} without dispatch` : ''}): ` +
         `webhook→dispatch p50 ${ms(l.p50)} (${verdict(l.p50, 20)} ≤ 20 ms)  p99 ${ms(l.p99)} (${verdict(l.p99, 100)} ≤ 100 ms)  max ${ms(l.max)}`,
     );
+    console.log(
+      `    of which webhook → the app's first request to GitHub p50 ${ms(sequentialResult.firstRequest.p50)}; ` +
+        `requests before the dispatch (per delivery): ${sequentialResult.before.join(', ') || 'none'}`,
+    );
   }
   if (burstResult !== undefined) {
     const b = burstResult;
@@ -390,6 +415,16 @@ if (PARTS.includes('shipped')) {
     printWork(`${engine}, as shipped`, seq, load);
   } finally {
     await child.stop();
+  }
+}
+if (PARTS.includes('octokit')) {
+  console.log(
+    `(d) what one GitHub write costs in the app's client: POST …/issues/{n}/labels to the offline GitHub, one ` +
+      `after another, in this process (${machine()})`,
+  );
+  for (const { name, times } of await support.octokitWriteTimes(bench, 30, 3)) {
+    const t = summary(times);
+    console.log(`  ${name.padEnd(44)} ${String(t.n).padStart(3)} calls  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`);
   }
 }
 console.log(`${machine()} at the end`);

@@ -5,7 +5,10 @@
  * to wait until the app has nothing left to do.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Octokit } from '@octokit/rest';
 import { sign } from '@octokit/webhooks-methods';
+import { ProbotOctokit } from 'probot';
 import { loadConfig } from '../app/config.js';
 import type { AppConfig } from '../app/config.js';
 import { conductor } from '../app/conductor/index.js';
@@ -208,4 +211,60 @@ export function storeOptions(
   return engine.kind === 'pglite'
     ? { dataDir: engine.dataDir }
     : { databaseUrl: engine.databaseUrl, schema: engine.schema };
+}
+
+/**
+ * The time of one GitHub write (adding a label) through each Octokit configuration, `count` times one
+ * after another against the offline GitHub, as alice: @octokit/rest without plugins; Probot's Octokit with
+ * its throttling plugin off (retry on); with the throttling on but no write spacing (bench/octokit.ts); and
+ * as shipped (writes ≥ 1 s apart; `shippedCount` times, it takes a second each). Milliseconds per call.
+ */
+export async function octokitWriteTimes(
+  bench: BenchGitHub,
+  count: number,
+  shippedCount: number,
+): Promise<{ name: string; times: number[] }[]> {
+  const repo = createRepository(bench, `octokit-${Date.now().toString(36)}`);
+  const issue = openIssue(bench, repo, 'Labels');
+  const token = bench.github.state.accounts.createUserToken('alice');
+  const baseUrl = bench.github.url;
+  // Probot's Octokit classes with a personal token instead of the App's auth strategy.
+  const asUser = { auth: token, authStrategy: undefined, baseUrl };
+  const WithoutSpacing = octokitWithoutWriteSpacing();
+  const clients: { name: string; client: Octokit; count: number }[] = [
+    { name: '@octokit/rest, no plugins', client: new Octokit({ auth: token, baseUrl }), count },
+    {
+      name: "Probot's Octokit, throttling off (retry on)",
+      client: new ProbotOctokit({ ...asUser, throttle: { enabled: false } } as never) as unknown as Octokit,
+      count,
+    },
+    {
+      name: "Probot's Octokit, write spacing off",
+      client: new WithoutSpacing(asUser as never) as unknown as Octokit,
+      count,
+    },
+    {
+      name: "Probot's Octokit as shipped",
+      client: new ProbotOctokit(asUser as never) as unknown as Octokit,
+      count: shippedCount,
+    },
+  ];
+  const results: { name: string; times: number[] }[] = [];
+  let label = 0;
+  for (const { name, client, count: calls } of clients) {
+    const times: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      label += 1;
+      const started = performance.now();
+      await client.rest.issues.addLabels({
+        owner: 'acme',
+        repo: repo.name,
+        issue_number: issue,
+        labels: [`bench-${label}`],
+      });
+      times.push(performance.now() - started);
+    }
+    results.push({ name, times });
+  }
+  return results;
 }
