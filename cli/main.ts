@@ -5,6 +5,7 @@
 import { processIO, EXIT } from './io.js';
 import type { CliIO } from './io.js';
 import { contextCommand, CONTEXT_USAGE } from './context.js';
+import { demoCommand, DEMO_USAGE } from './demo.js';
 import { gateCommand, GATE_USAGE } from './gate.js';
 import { policyCommand, POLICY_USAGE } from './policy.js';
 import { stageCommand, STAGE_USAGE } from './stage.js';
@@ -17,6 +18,8 @@ ${GATE_USAGE}
 
 ${CONTEXT_USAGE}
 
+${DEMO_USAGE}
+
 ${STAGE_USAGE}`;
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   gate: gateCommand,
   context: contextCommand,
+  demo: demoCommand,
   stage: stageCommand,
 };
 
