@@ -40,8 +40,9 @@ export function gateCheck(
   decision: GateDecision,
   facts: GateFacts,
 ): { conclusion: CheckConclusion; output: CheckOutput } {
+  // Roles are the policy's names (one of four), not model text; summaries are model text.
   const rows = decision.reviewers.map((row) => [
-    inlineText(row.role, 50),
+    row.role,
     row.required ? 'yes' : 'no',
     STATUS_TEXT[row.status],
     String(row.findings),

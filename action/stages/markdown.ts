@@ -10,8 +10,9 @@ export const MAX_CHECK_TEXT = 65_535;
 
 /**
  * `text` as inert inline markdown on one line: secrets redacted, control and line-break characters turned
- * into spaces, markdown and HTML punctuation backslash-escaped or entity-encoded (`|` included, so it can
- * sit in a table cell), `@` encoded so no one is mentioned, at most `max` characters.
+ * into spaces, the markdown that works inside a line backslash-escaped (emphasis, code, links, tables:
+ * `|` included, so it can sit in a table cell), a leading heading, list or quote marker escaped, HTML
+ * entity-encoded and `@` encoded so no one is mentioned; at most `max` characters.
  */
 export function inlineText(text: string, max = 500): string {
   const oneLine = redactSecrets(text)
@@ -19,9 +20,11 @@ export function inlineText(text: string, max = 500): string {
     .replace(/\s+/g, ' ')
     .trim();
   const cut = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-  // Markdown punctuation first, then the entities, whose own `#` must stay as it is.
+  // Markdown punctuation first, then the entities, whose own `#` must stay as it is. Parentheses need no
+  // escape once `[` and `]` are escaped: no link can form.
   return cut
-    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
+    .replace(/([\\`*_{}[\]|~])/g, '\\$1')
+    .replace(/^([#+-]|\d+\.)/, (marker) => `\\${marker}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -8,6 +8,7 @@ import { checkHandlers } from './checks.js';
 import { commentHandlers } from './comments.js';
 import { contentHandlers } from './contents.js';
 import { issueHandlers } from './issues.js';
+import { pullFileHandlers } from './pull-files.js';
 import { pullHandlers } from './pulls.js';
 import { repoHandlers } from './repos.js';
 import { subIssueHandlers } from './sub-issues.js';
@@ -23,6 +24,7 @@ function registry(): ReadonlyMap<string, OperationHandler> {
     ...commentHandlers,
     ...subIssueHandlers,
     ...pullHandlers,
+    ...pullFileHandlers,
     ...checkHandlers,
     ...actionHandlers,
   ];

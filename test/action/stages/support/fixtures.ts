@@ -15,15 +15,18 @@ export interface Harness {
   world(fixture: 'node' | 'python'): Promise<World>;
 }
 
-/** Registers the hooks of a test file and returns the harness its tests use. */
-export function useHarness(): Harness {
+/** Registers the hooks of a test file and returns the harness its tests use; `clock` drives the fake GitHub's time. */
+export function useHarness(options: { clock?: () => Date } = {}): Harness {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
     .privateKey.export({ type: 'pkcs1', format: 'pem' })
     .toString();
   const worlds: World[] = [];
   const harness = {} as Harness;
   beforeAll(async () => {
-    harness.github = await startGitHub({ autoDeliver: false });
+    harness.github = await startGitHub({
+      autoDeliver: false,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   });
   afterAll(async () => {
     await harness.github.close();
