@@ -8,6 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 const entries = [
   { in: 'cli/bin.ts', out: 'cli' },
   { in: 'app/main.ts', out: 'app' },
+  { in: 'action/plan/index.ts', out: 'actions/plan' },
+  { in: 'action/implement/index.ts', out: 'actions/implement' },
+  { in: 'action/review/index.ts', out: 'actions/review' },
+  { in: 'action/release-gate/index.ts', out: 'actions/release-gate' },
+  { in: 'action/validate/index.ts', out: 'actions/validate' },
 ];
 
 await build({

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -241,9 +241,39 @@ describe('clone, fetch and push over HTTP', () => {
     expect(await gitOk(['log', '-1', '--format=%s', 'origin/docs'], { cwd: local })).toBe('docs: guide');
   });
 
+  it('follows a symlink to a file, describes a dangling symlink and a submodule, as GitHub does', async () => {
+    await gitOk(['switch', '--quiet', '-c', 'links']);
+    mkdirSync(join(work, 'links'));
+    symlinkSync('../src/index.ts', join(work, 'links/index.ts'));
+    symlinkSync('../../nowhere', join(work, 'links/dangling'));
+    write('.gitmodules', '[submodule "lib"]\n\tpath = links/lib\n\turl = https://example.com/lib.git\n');
+    const pinned = github.state.repos.branchSha(world.repo, 'main')!;
+    await gitOk(['add', '.']);
+    // A gitlink without a checkout of it: `git add .` would stage its removal, so it goes in last.
+    await gitOk(['update-index', '--add', '--cacheinfo', `160000,${pinned},links/lib`]);
+    await gitOk(['commit', '--quiet', '-m', 'links']);
+    await gitOk(['push', '--quiet', 'origin', 'links'], { token: botToken });
+    const get = async (path: string) =>
+      (await world.bot.rest.repos.getContent({ ...WIDGETS, path, ref: 'links' })).data;
+    expect(await get('links/index.ts')).toMatchObject({ type: 'file', path: 'src/index.ts' });
+    expect(await get('links/dangling')).toMatchObject({ type: 'symlink', target: '../../nowhere' });
+    expect(await get('links/lib')).toMatchObject({
+      type: 'submodule',
+      sha: pinned,
+      submodule_git_url: 'https://example.com/lib.git',
+    });
+    const listing = await get('links');
+    // GitHub lists a submodule as a file, for backwards compatibility.
+    expect(Array.isArray(listing) && listing.map((entry) => `${entry.name}:${entry.type}`)).toEqual([
+      'dangling:symlink',
+      'index.ts:symlink',
+      'lib:file',
+    ]);
+  });
+
   it('streams a push larger than git posts in one piece (chunked) and a fetch of it', async () => {
     // Random bytes do not compress: the pack exceeds git's 1 MiB post buffer, so git sends it chunked.
-    const big = randomBytes(3 * 1024 * 1024).toString('base64');
+    const big = randomBytes(1536 * 1024).toString('base64');
     await gitOk(['switch', '--quiet', '-c', 'big']);
     write('data/big.txt', big);
     await gitOk(['add', '.']);

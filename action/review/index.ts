@@ -1,0 +1,4 @@
+// The review action's bundle entry (dist/actions/review.js): no logic here, main.ts reads the inputs and runs the stage.
+import { runStageFromEnv } from '../stages/main.js';
+
+await runStageFromEnv('review');
