@@ -92428,7 +92428,7 @@ var MAX_CHECK_TEXT = 65535;
 function inlineText(text5, max2 = 500) {
   const oneLine3 = redactSecrets(text5).text.replace(/[\p{Cc}\p{Zl}\p{Zp}\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/gu, " ").replace(/\s+/g, " ").trim();
   const cut = oneLine3.length > max2 ? `${oneLine3.slice(0, max2 - 1)}\u2026` : oneLine3;
-  return cut.replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "&#64;");
+  return cut.replace(/([\\`*_{}[\]|~])/g, "\\$1").replace(/^([#+-]|\d+\.)/, (marker) => `\\${marker}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "&#64;");
 }
 function codeBlock(text5, max2 = 4e3) {
   const clean = redactSecrets(text5).text;
@@ -93936,7 +93936,7 @@ var STATUS_TEXT = {
 };
 function gateCheck(decision, facts) {
   const rows = decision.reviewers.map((row) => [
-    inlineText(row.role, 50),
+    row.role,
     row.required ? "yes" : "no",
     STATUS_TEXT[row.status],
     String(row.findings),
