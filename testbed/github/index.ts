@@ -5,6 +5,8 @@ export { startGitHub } from './server.js';
 export type { GitHubTestbed, GitHubTestbedOptions } from './server.js';
 export { GitHubState } from './state.js';
 export type { Actor, StateEvent } from './state.js';
+export type { BranchMove, FileChanges, PathContents, RepositoryOptions } from './state/repos.js';
+export type { TreeEntry } from './git/repository.js';
 export { primaryRateLimit, secondaryRateLimit, serverErrorAfterWrite } from './faults.js';
 export type { ArmedFault, FaultSpec } from './faults.js';
 export type { RecordedRequest, RequestMatcher } from './recorder.js';
