@@ -35,7 +35,9 @@ export function gitOf(repo: Repository): BareRepository {
 export function syncPullsWithGit(repo: Repository, pulls: readonly PullRequest[], at: Date): void {
   if (pulls.length === 0) return;
   const git = gitOf(repo);
-  git.updateRefs(pulls.flatMap((pull) => pullFacts(git, pull, at)));
+  // Nothing else writes refs/pull/* (pushes to them are refused), so a failed update is a testbed bug.
+  if (!git.updateRefs(pulls.flatMap((pull) => pullFacts(git, pull, at))))
+    throw new Error(`could not move refs/pull/* of ${repo.name}`);
 }
 
 /** Sets one pull request's git facts; returns the updates of its refs. */
