@@ -338,10 +338,20 @@ function parseMatrix(reader: Reader, strategy: unknown, where: string): JobSpec[
 }
 
 function parseInputs(reader: Reader, on: unknown): DispatchInput[] {
-  if (on === 'workflow_dispatch') return [];
-  if (Array.isArray(on) && on.length === 1 && on[0] === 'workflow_dispatch') return [];
+  // The runner starts runs from dispatches only; a workflow other events start would run here never.
+  const named = typeof on === 'string' ? [on] : Array.isArray(on) ? on : undefined;
+  if (named !== undefined) {
+    const others = named.filter((event) => event !== 'workflow_dispatch');
+    if (others.length > 0 || named.length === 0) {
+      reader.fail('on', `the local runner runs workflow_dispatch only, not ${others.map(String).join(', ')}`);
+    }
+    return [];
+  }
   const triggers = reader.mapping(on, 'on');
-  reader.keys(triggers, 'on', ['workflow_dispatch']);
+  for (const event of Object.keys(triggers)) {
+    if (event !== 'workflow_dispatch')
+      reader.fail('on', `the local runner runs workflow_dispatch only, not ${event}`);
+  }
   const dispatch = triggers.workflow_dispatch;
   if (dispatch === null || dispatch === undefined) return [];
   const spec = reader.mapping(dispatch, 'on.workflow_dispatch');

@@ -12,7 +12,7 @@ import type { GitHubTestbed, Repository, Workflow, WorkflowRun } from '../github
 import { dispatchEvent, inputsContext, runGithubContext } from './context.js';
 import { interpolate } from './expressions.js';
 import type { RunContext } from './job.js';
-import { parseWorkflow } from './model.js';
+import { parseWorkflow, WorkflowError } from './model.js';
 import type { WorkflowSpec } from './model.js';
 import type { RunConclusion, RunRecord } from './records.js';
 import { ActionResolver } from './resolve.js';
@@ -113,6 +113,7 @@ export function startRunner(options: RunnerOptions): LocalRunner {
   /** Runs taken, by record (a reset of the offline GitHub makes new records) and by id (the latest). */
   const scheduled = new WeakMap<WorkflowRun, Taken>();
   const byId = new Map<number, Taken>();
+  const inFlight = new Set<Promise<RunRecord>>();
   let active = 0;
   let idleWaiters: (() => void)[] = [];
 
@@ -137,13 +138,16 @@ export function startRunner(options: RunnerOptions): LocalRunner {
     record: RunRecord,
   ) {
     const started = performance.now();
+    const note = (message: string) => {
+      record.error = record.error === undefined ? message : `${record.error}; ${message}`;
+    };
     const complete = (conclusion: RunConclusion) => {
       record.status = 'completed';
       record.conclusion = conclusion;
       try {
         state.actions.completeRun(repo, run.id, { conclusion });
       } catch (error) {
-        record.error = `the offline GitHub refused to complete the run: ${(error as Error).message}`;
+        note(`the offline GitHub refused to complete the run: ${(error as Error).message}`);
       }
     };
     let group: string | undefined;
@@ -185,7 +189,7 @@ export function startRunner(options: RunnerOptions): LocalRunner {
         if (!(options.keepWorkDirs ?? false)) rmSync(runDir, { recursive: true, force: true });
       }
     } catch (error) {
-      record.error = (error as Error).message;
+      note((error as Error).message);
       if (record.status !== 'completed') complete('failure');
     } finally {
       if (group !== undefined) groups.leave(group);
@@ -217,9 +221,11 @@ export function startRunner(options: RunnerOptions): LocalRunner {
     active++;
     const done = perform(repo, run, workflow, spec, record).then(() => {
       active--;
+      inFlight.delete(done);
       settle();
       return record;
     });
+    inFlight.add(done);
     const entry = { record, done };
     scheduled.set(run, entry);
     byId.set(run.id, entry);
@@ -240,9 +246,14 @@ export function startRunner(options: RunnerOptions): LocalRunner {
       const file = resolve(registration.file);
       const spec = parseWorkflow(readFileSync(file, 'utf8'), file);
       resolver.checkWorkflow(spec);
+      const path = registration.path ?? `.github/workflows/${basename(file)}`;
+      // A repository has one workflow per path; a second one would shadow the first for dispatches.
+      if ([...repo.workflows.values()].some((existing) => existing.path === path)) {
+        throw new WorkflowError(`${repo.owner.login}/${repo.name} already has a workflow ${path}`);
+      }
       const runName = spec.runName;
       const workflow: Workflow = state.actions.addWorkflow(repo, {
-        path: registration.path ?? `.github/workflows/${basename(file)}`,
+        path,
         name: spec.name,
         inputs: Object.fromEntries(spec.inputs.map((input) => [input.name, { required: input.required }])),
         ...(runName === undefined
@@ -294,7 +305,7 @@ export function startRunner(options: RunnerOptions): LocalRunner {
     async close() {
       unsubscribe();
       closing.abort();
-      await Promise.all([...byId.values()].map((entry) => entry.done));
+      await Promise.all([...inFlight]);
       if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
     },
   };
