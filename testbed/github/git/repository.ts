@@ -291,7 +291,7 @@ export class BareRepository {
 
   /** Lines added and removed and files changed from the merge base of `base` and `head` to `head`. */
   diffStat(base: string, head: string): { additions: number; deletions: number; changedFiles: number } {
-    const { stdout } = runGitIn(this.gitDir, ['diff', '--shortstat', `${base}...${head}`]);
+    const { stdout } = runGitIn(this.gitDir, ['diff', '--shortstat', '--find-renames', `${base}...${head}`]);
     const text = stdout.toString('utf8');
     const count = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
     return {
