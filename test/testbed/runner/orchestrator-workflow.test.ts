@@ -312,3 +312,54 @@ describe('examples/workflows/ai-orchestrator.yml on the local runner', () => {
     expect(run.conclusion).toBe('success');
   });
 });
+
+describe('the real actions and bundles on the local runner', () => {
+  it('release-gate: the real composite action runs dist/actions/release-gate.js against the offline GitHub', async () => {
+    await runner.close();
+    runner = startRunner({
+      github,
+      projectRoot: process.cwd(),
+      secrets: { AI_ORCHESTRATOR_PRIVATE_KEY: APP_PRIVATE_KEY, ANTHROPIC_API_KEY: MODEL_KEY },
+      vars: { AI_ORCHESTRATOR_APP_ID: String(w.app.id) },
+    });
+    const fresh = world(github);
+    const alice = github.state.as('alice');
+    github.state.repos.commitFiles(fresh.repo, 'feature', alice, { 'feature.txt': 'the change\n' });
+    const created = github.state.pulls.create(fresh.repo, alice, {
+      title: 'A feature',
+      head: 'feature',
+      base: 'main',
+    });
+    runner.addWorkflow(fresh.repo, { file: WORKFLOW });
+    w = fresh;
+    const run = await runner.dispatch(fresh.repo, 'ai-orchestrator.yml', {
+      actor: 'alice',
+      inputs: {
+        stage: 'release-gate',
+        issue: '1',
+        pr: String(created.pull.number),
+        run_key: 'release-gate-1-real',
+      },
+    });
+
+    const gate = job(run, 'release-gate');
+    expect(gate.steps.map((record) => [record.id, record.outcome])).toEqual([
+      ['app-token', 'success'],
+      ['__OWNER_REPO', 'success'],
+    ]);
+    expect(step(gate, '__OWNER_REPO').steps.map((record) => record.id)).toEqual([
+      'prepare',
+      'run',
+      '__actions_upload_artifact',
+    ]);
+    // The bundle published its gate check with the App's token, so the check belongs to the App.
+    const checks = [...fresh.repo.checkRuns.values()].filter(
+      (check) => check.name === 'ai-orchestrator/release-gate',
+    );
+    expect(checks.map((check) => [check.headSha, check.appId])).toEqual([
+      [created.pull.headSha, fresh.app.id],
+    ]);
+    const documents = await resultsOf(run);
+    expect(documents['ai-orchestrator-result']).toMatchObject({ run_key: 'release-gate-1-real' });
+  });
+});
