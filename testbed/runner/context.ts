@@ -20,7 +20,7 @@ export function inputsContext(spec: WorkflowSpec, sent: Record<string, unknown>)
   return Object.fromEntries(
     spec.inputs.map((input) => {
       const value = sent[input.name];
-      if (value === undefined) return [input.name, input.default === undefined ? '' : String(input.default)];
+      if (value === undefined) return [input.name, input.default ?? ''];
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw new Error(`the input ${input.name} is not a string`);
       }

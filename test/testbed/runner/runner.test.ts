@@ -522,6 +522,11 @@ describe('what the runner refuses when a workflow is added', () => {
       /on: the local runner runs workflow_dispatch only, not push/,
     ],
     [
+      'a boolean input',
+      'on:\n  workflow_dispatch:\n    inputs:\n      b: { type: boolean }\njobs:\n  j: { runs-on: ubuntu-latest, steps: [{ run: echo }] }\n',
+      /on.workflow_dispatch.inputs.b.type: the local runner supports string inputs only, not "boolean"/,
+    ],
+    [
       'a needs cycle',
       'on: workflow_dispatch\njobs:\n  a: { runs-on: ubuntu-latest, needs: b, steps: [{ run: echo }] }\n  b: { runs-on: ubuntu-latest, needs: a, steps: [{ run: echo }] }\n',
       /needs form a cycle/,
