@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { branchName, commitMessage, commitType } from '../../core/branch.js';
 import type { StageResult } from '../../core/results.js';
+import { redactSecrets } from '../../core/sanitize.js';
 import { assembleContext } from '../context/assemble.js';
 import type { Stack } from '../context/types.js';
 import { commit } from '../git/commit.js';
@@ -113,7 +114,8 @@ export async function runImplementStage(inputs: ImplementInputs, deps: StageDeps
       issue: story.number,
       type: commitType({ title: story.title, labels: story.labels }),
       summary: story.title,
-      body: `${outcome.report.summary}\n\nRefs: #${story.number}`,
+      // Model text: a secret it quotes must not be committed.
+      body: `${redactSecrets(outcome.report.summary).text}\n\nRefs: #${story.number}`,
     });
     const { sha } = await commit({ cwd: inputs.workspace, message, author: BOT_IDENTITY });
     await guard.allow(`push ${branch}`);

@@ -67,6 +67,9 @@ if __name__ == "__main__":
     unittest.main()
 `;
 
+/** A token-shaped secret in the developer's report. */
+const LEAKED_TOKEN = `ghp_${'x1Y2'.repeat(9)}`;
+
 /** What a test checks of a document: it validates, and its outcome. */
 function expectValid(result: StageResult): StageResult['outcome'] {
   expect(parseStageResult(JSON.parse(JSON.stringify(result)))).toMatchObject({ ok: true });
@@ -102,7 +105,10 @@ async function implementMultiply(world: World, fixture: 'node' | 'python') {
     finish(`Added \`multiply\` to \`${source}\` and its test to \`${tests}\`.`),
     // The fix round: the checks failed, the developer corrects the bug.
     editFile(source, bug, bug.replace('a + b', 'a * b')),
-    finish(`Fixed \`multiply\` in \`${source}\`: it added instead of multiplying.`),
+    // The report carries a token-shaped secret it found somewhere: it must not reach GitHub.
+    finish(
+      `Fixed \`multiply\` in \`${source}\`: it added instead of multiplying. Saw ${LEAKED_TOKEN} in a log.`,
+    ),
   );
   const deps = stageDeps(world, harness.fake);
   const result = await runImplementStage(stageInputs(world, { issue: issue.number, story: 'S1' }), deps);
@@ -176,6 +182,12 @@ describe('implement', () => {
         `implement: test (\`${fixture === 'node' ? 'npm test' : 'make test'}\`) failed with exit code ${fixture === 'node' ? 1 : 2}; fix attempt 1`,
       );
       expect(leakedCanaries(harness)).toEqual([]);
+      // The secret-shaped text of the report was redacted from the commit, the pull request and every request.
+      expect(await world.git(['log', '-1', '--format=%B', pr.head_sha])).not.toContain(LEAKED_TOKEN);
+      expect(JSON.stringify(harness.github.requests.all().map((request) => request.body))).not.toContain(
+        LEAKED_TOKEN,
+      );
+      expect(pullIssue.body).toContain('Saw');
     },
   );
 

@@ -211,6 +211,27 @@ describe('review', () => {
     });
   });
 
+  it('reviews a depth-1 checkout of the head: the base and the history come from the repository', async () => {
+    const { world, pull, issue } = await pullUnderReview();
+    const shallow = path.join(world.root, 'shallow');
+    await world.git(
+      ['clone', '-q', '--depth', '1', '--branch', pull.branch, world.remote, shallow],
+      world.root,
+    );
+    expect((await world.git(['rev-parse', '--is-shallow-repository'], shallow)).trim()).toBe('true');
+    harness.fake.enqueue(verdict('pass', 'multiply multiplies.'));
+    const result = await runReviewStage(
+      { ...stageInputs(world, { issue }), workspace: shallow, pr: pull.number, role: 'test-quality' },
+      stageDeps(world, harness.fake),
+    );
+    expectValid(result);
+    expect(result.outcome).toMatchObject({
+      status: 'succeeded',
+      verdict: { status: 'pass', head_sha: pull.head },
+    });
+    expect(JSON.stringify(harness.fake.requests[0]!.body)).toContain('+  return a * b;');
+  });
+
   it('does not review a checkout that is not the pull request head', async () => {
     const { world, pull, issue } = await pullUnderReview();
     await world.git(['switch', '-q', 'main']);
