@@ -33,7 +33,16 @@ export interface StoryView {
 export interface Snapshot {
   /** Seconds since the observer started. */
   at: number;
-  epic: { state: string; reason: string | undefined } | undefined;
+  epic:
+    | {
+        state: string;
+        reason: string | undefined;
+        /** The stories of the plan the app holds (proposed or accepted), in plan order. */
+        plan: { id: string; title: string; dependsOn: string[] }[];
+        /** Whether the app's plan comment is on the issue for people to read. */
+        planPosted: boolean;
+      }
+    | undefined;
   stories: StoryView[];
   /** The runner's runs of this repository, oldest first. */
   runs: RunRecord[];
@@ -104,9 +113,33 @@ export class Observer {
         gateCheck: gateRun?.status === 'completed' ? (gateRun.conclusion ?? undefined) : undefined,
       };
     });
+    const planStories =
+      (
+        epic?.data as {
+          plan_document?: { stories?: { id: string; title: string; depends_on?: string[] }[] };
+        } | null
+      )?.plan_document?.stories ?? [];
+    const bot = this.world.ghApp.bot.login;
+    const planPosted = state.comments
+      .list(repo, this.issue)
+      .some(
+        (comment) => comment.user.login === bot && comment.body.startsWith(`### Plan for #${this.issue}`),
+      );
     return {
       at: this.elapsed(),
-      epic: epic === null ? undefined : { state: epic.state, reason: reasonOf(documentItem(epic)) },
+      epic:
+        epic === null
+          ? undefined
+          : {
+              state: epic.state,
+              reason: reasonOf(documentItem(epic)),
+              plan: planStories.map((story) => ({
+                id: story.id,
+                title: story.title,
+                dependsOn: story.depends_on ?? [],
+              })),
+              planPosted,
+            },
       stories: stories.sort((a, b) => a.issue - b.issue),
       runs: this.world.runner.runs().filter((run) => run.repository === this.sample.fullName),
     };

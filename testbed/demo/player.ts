@@ -26,7 +26,7 @@ import type {
 /** A tool call in a transcript: the player gives it its id. */
 export interface ScriptedCall {
   name: string;
-  input: Record<string, unknown>;
+  input: object;
 }
 
 /** One reply of the model. */
@@ -51,6 +51,8 @@ export interface Transcript {
   role: AgentRole;
   /** Text the run's first user message (task and data) must all contain. */
   match: string[];
+  /** Text it must not contain (e.g. to tell a first run from a revision of the same story). */
+  exclude?: string[];
   turns: ScriptedTurn[];
 }
 
@@ -150,7 +152,10 @@ export function transcriptPlayer(transcripts: readonly Transcript[]): {
   const start = (role: AgentRole, first: string): ScriptedResponse => {
     const index = transcripts.findIndex(
       (transcript, at) =>
-        !used.has(at) && transcript.role === role && transcript.match.every((word) => first.includes(word)),
+        !used.has(at) &&
+        transcript.role === role &&
+        transcript.match.every((word) => first.includes(word)) &&
+        !(transcript.exclude ?? []).some((word) => first.includes(word)),
     );
     const transcript = transcripts[index];
     if (transcript === undefined) {

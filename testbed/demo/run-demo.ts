@@ -102,9 +102,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     view.note(`${MAINTAINER} labels #${issue} ai:implement`);
     state.issues.addLabels(sample.repo, issue, human, ['ai:implement']);
 
-    await step('the plan to be posted for approval', (snapshot) =>
-      snapshot.epic?.state === 'awaiting_plan_approval' ? true : undefined,
+    const plan = await step('the plan to be posted for approval', (snapshot) =>
+      snapshot.epic?.state === 'awaiting_plan_approval' && snapshot.epic.planPosted
+        ? snapshot.epic.plan
+        : undefined,
     );
+    for (const story of plan) {
+      const after = story.dependsOn.length === 0 ? '' : ` (after ${story.dependsOn.join(', ')})`;
+      view.note(`plan: story ${story.id}: ${story.title}${after}`);
+    }
     view.note(`${MAINTAINER} reads the plan and comments /approve on #${issue}`);
     state.comments.create(sample.repo, issue, human, '/approve');
 

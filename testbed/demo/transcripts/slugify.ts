@@ -11,9 +11,22 @@
  * - the four reviewers read the change and pass it, test-quality with one minor finding.
  */
 import type { ScriptedTurn, Transcript } from '../player.js';
+import { SAMPLE_ISSUE } from '../sample-repo.js';
 
 export const STORY_ID = 'slugify';
 export const STORY_TITLE = 'Add slugify(title) for note URLs';
+
+/**
+ * Which issue the transcripts answer: words of its title (the planner's run is recognised by them) and
+ * the title of the story the plan makes (the developer's and reviewers' runs are recognised by it). The
+ * end-to-end tests file the same request under other titles, one per scenario.
+ */
+export interface SlugifyVariant {
+  issueTitle: string;
+  storyTitle: string;
+}
+
+export const DEMO_VARIANT: SlugifyVariant = { issueTitle: SAMPLE_ISSUE.title, storyTitle: STORY_TITLE };
 
 /** The first version: the edge case (punctuation at either end) is not handled. */
 export const SLUGIFY_V1 = String.raw`import { cleanTitle } from './title.js';
@@ -53,13 +66,13 @@ test('slugify turns punctuation into one hyphen and trims both ends', () => {
 });
 `;
 
-const plan = {
+const plan = (storyTitle: string) => ({
   summary:
     'One story: a pure `slugify(title)` in `src/slugify.js`, built on the existing `cleanTitle`, with node:test tests beside the existing ones.',
   stories: [
     {
       id: STORY_ID,
-      title: STORY_TITLE,
+      title: storyTitle,
       description:
         'Add `src/slugify.js` exporting `slugify(title)`: clean the title with `cleanTitle`, remove accents (NFKD, drop combining marks), lower-case it, turn every run of characters other than ASCII letters and digits into one `-`, and trim `-` at both ends. Add `test/slugify.test.js`; `npm test` (node --test) picks it up.',
       acceptance_criteria: [
@@ -71,12 +84,12 @@ const plan = {
       estimate: 2,
     },
   ],
-};
+});
 
-const planner: Transcript = {
-  id: 'planner: slugify',
+const planner = (variant: SlugifyVariant): Transcript => ({
+  id: `planner: ${variant.storyTitle}`,
   role: 'planner',
-  match: ['Plan issue', 'slugify(title)'],
+  match: ['Plan issue', variant.issueTitle],
   turns: [
     {
       say: 'I will look at the repository layout and the code the new helper should sit next to.',
@@ -91,18 +104,22 @@ const planner: Transcript = {
       expect: ['src/title.js', 'export function cleanTitle'],
     },
     {
-      calls: [{ name: 'submit_plan', input: plan }],
+      calls: [{ name: 'submit_plan', input: plan(variant.storyTitle) }],
       expect: ['"test": "node --test"'],
     },
   ],
-};
+});
 
-/** The developer's run: the story's issue is named by its title in the first message. */
-export function developerTranscript(match: string[] = ['Implement the story', STORY_TITLE]): Transcript {
+/**
+ * The developer's run: writes the function and its tests, runs them (they fail), fixes, runs them again
+ * (they pass), finishes. Recognised by the story's title in its first message.
+ */
+export function developerTranscript(storyTitle: string): Transcript {
   return {
-    id: 'developer: slugify',
+    id: `developer: ${storyTitle}`,
     role: 'developer',
-    match,
+    match: ['Implement the story', storyTitle],
+    exclude: ['After your change, the check'],
     turns: [
       {
         say: 'Reading the helper the story builds on and the existing test style.',
@@ -168,12 +185,12 @@ function reviewer(
   role: 'story-alignment' | 'test-quality' | 'architecture' | 'security',
   say: string,
   verdict: { status: 'pass' | 'concerns' | 'block'; summary: string; findings: unknown[] },
-  match: string[],
+  storyTitle: string,
 ): Transcript {
   return {
-    id: `${role}: slugify`,
+    id: `${role}: ${storyTitle}`,
     role,
-    match,
+    match: ['Review pull request', storyTitle],
     turns: [
       { ...readChange, say },
       { calls: [{ name: 'submit_verdict', input: verdict }], expect: ['replace(/^-+|-+$/g', 'Café crème'] },
@@ -182,7 +199,7 @@ function reviewer(
 }
 
 /** The four reviewers of the slugify pull request. */
-export function reviewerTranscripts(match: string[] = ['Review pull request', STORY_TITLE]): Transcript[] {
+export function reviewerTranscripts(storyTitle: string): Transcript[] {
   return [
     reviewer(
       'story-alignment',
@@ -193,7 +210,7 @@ export function reviewerTranscripts(match: string[] = ['Review pull request', ST
           "All three criteria are met: `slugify('Café crème')` is tested to give `cafe-creme`, `'  Hello, World!  '` gives `hello-world` with no hyphen at either end, and the new tests run under `npm test` beside the existing one.",
         findings: [],
       },
-      match,
+      storyTitle,
     ),
     reviewer(
       'test-quality',
@@ -213,7 +230,7 @@ export function reviewerTranscripts(match: string[] = ['Review pull request', ST
           },
         ],
       },
-      match,
+      storyTitle,
     ),
     reviewer(
       'architecture',
@@ -224,7 +241,7 @@ export function reviewerTranscripts(match: string[] = ['Review pull request', ST
           'A pure function in its own module next to `src/title.js`, reusing `cleanTitle` instead of repeating its white-space rule; no new dependency, no change to existing code.',
         findings: [],
       },
-      match,
+      storyTitle,
     ),
     reviewer(
       'security',
@@ -235,12 +252,88 @@ export function reviewerTranscripts(match: string[] = ['Review pull request', ST
           'A pure string transformation: no I/O, no dynamic code, no secrets. Its regular expressions have no nested quantifiers, so their run time is linear in the input (no ReDoS).',
         findings: [],
       },
-      match,
+      storyTitle,
     ),
   ];
 }
 
-/** Every run of the demo's happy path, in the order they happen. */
-export function slugifyTranscripts(): Transcript[] {
-  return [planner, developerTranscript(), ...reviewerTranscripts()];
+/** Every run of the happy path, in the order they happen. */
+export function slugifyTranscripts(variant: SlugifyVariant = DEMO_VARIANT): Transcript[] {
+  return [
+    planner(variant),
+    developerTranscript(variant.storyTitle),
+    ...reviewerTranscripts(variant.storyTitle),
+  ];
+}
+
+/**
+ * The same issue when the developer does not run the tests itself: it finishes with the first version,
+ * the orchestrator's own test run fails on the edge case, and the output goes back to the developer in a
+ * fix round (policy implement.fix_attempts), which fixes it and finishes again.
+ */
+export function slugifyFixRoundTranscripts(variant: SlugifyVariant): Transcript[] {
+  const first: Transcript = {
+    id: `developer: ${variant.storyTitle}`,
+    role: 'developer',
+    match: ['Implement the story', variant.storyTitle],
+    exclude: ['After your change, the check'],
+    turns: [
+      { calls: [{ name: 'read_file', input: { path: 'src/title.js' } }] },
+      {
+        calls: [
+          { name: 'write_file', input: { path: 'src/slugify.js', content: SLUGIFY_V1 } },
+          { name: 'write_file', input: { path: 'test/slugify.test.js', content: SLUGIFY_TEST } },
+        ],
+        expect: ['export function cleanTitle'],
+      },
+      {
+        calls: [
+          {
+            name: 'finish',
+            input: {
+              summary:
+                'Added `src/slugify.js` with `slugify(title)` and its tests in `test/slugify.test.js`.',
+              verification: 'I did not run the tests.',
+              known_gaps: ['The tests were not run before finishing.'],
+            },
+          },
+        ],
+        expect: ['created src/slugify.js', 'created test/slugify.test.js'],
+      },
+    ],
+  };
+  const fix: Transcript = {
+    id: `developer fix round: ${variant.storyTitle}`,
+    role: 'developer',
+    match: ['After your change, the check', variant.storyTitle, 'hello-world-'],
+    turns: [
+      {
+        say: 'The output shows "hello-world-": hyphens at the ends are not trimmed.',
+        calls: [
+          {
+            name: 'edit_file',
+            input: { path: 'src/slugify.js', old_string: V1_TAIL, new_string: FIXED_TAIL },
+          },
+        ],
+      },
+      {
+        calls: [{ name: 'run_command', input: { command: 'npm test' } }],
+        expect: ['edited src/slugify.js'],
+      },
+      {
+        calls: [
+          {
+            name: 'finish',
+            input: {
+              summary: '`src/slugify.js` now trims hyphens at both ends; `test/slugify.test.js` covers it.',
+              verification: '`npm test` passes: every test of test/slugify.test.js and test/title.test.js.',
+              known_gaps: [],
+            },
+          },
+        ],
+        expect: ['passed (exit code 0)'],
+      },
+    ],
+  };
+  return [planner(variant), first, fix, ...reviewerTranscripts(variant.storyTitle)];
 }
