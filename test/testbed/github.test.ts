@@ -116,7 +116,7 @@ describe('apps and installation tokens', () => {
       repositories: ['widgets'],
       permissions: { issues: 'write', checks: 'write' },
     });
-    expect(token.permissions).toEqual({ issues: 'write', checks: 'write' });
+    expect(token.permissions).toEqual({ issues: 'write', checks: 'write', metadata: 'read' });
     expect(token.repositories?.map((repo) => repo.name)).toEqual(['widgets']);
     const minted = github.state.apps.tokens().at(-1);
     expect(minted?.request).toEqual({

@@ -222,6 +222,8 @@ export class AppsApi {
       }
       permissions[name] = level;
     }
+    // GitHub grants every App read access to repository metadata, and a narrowed token keeps it.
+    if (permissions.metadata === undefined) permissions.metadata = 'read';
     const createdAt = this.store.now();
     const token: InstallationToken = {
       token: `ghs_${randomBytes(18).toString('hex')}`,
