@@ -445,6 +445,26 @@ describe('pull requests', () => {
         .status,
     ).toBe(403);
   });
+
+  it('lists a pull request whose label has no description', async () => {
+    github.state.repos.push(world.repo, 'ai/2-plain', github.state.as(world.app));
+    const { data: pull } = await world.bot.rest.pulls.create({
+      ...WIDGETS,
+      title: 'feat(#2): plain',
+      head: 'ai/2-plain',
+      base: 'main',
+    });
+    await world.bot.rest.issues.createLabel({ ...WIDGETS, name: 'no-description' });
+    await world.bot.rest.issues.addLabels({
+      ...WIDGETS,
+      issue_number: pull.number,
+      labels: ['no-description'],
+    });
+    const { data: listed } = await world.bot.rest.pulls.list({ ...WIDGETS, head: 'acme:ai/2-plain' });
+    expect(listed[0]?.labels.map((label) => [label.name, label.description])).toEqual([
+      ['no-description', ''],
+    ]);
+  });
 });
 
 describe('checks and statuses', () => {

@@ -58,7 +58,11 @@ export function pullView(
     title: issue.title,
     user: userView(ctx, issue.user),
     body: issue.body,
-    labels: ctx.state.issues.labelsOf(repo, issue).map((label) => labelView(ctx, repo, label)),
+    // The pull-request schemas declare a label's description a plain string (the issue schema allows null),
+    // and the answers are checked against them, so a label without one shows an empty description here.
+    labels: ctx.state.issues
+      .labelsOf(repo, issue)
+      .map((label) => ({ ...labelView(ctx, repo, label), description: label.description ?? '' })),
     milestone: null,
     active_lock_reason: null,
     created_at: timestamp(issue.createdAt),
