@@ -1,7 +1,8 @@
 /**
  * The app's configuration, read from the environment with Probot's conventions (`APP_ID`, `PRIVATE_KEY` or
  * `PRIVATE_KEY_PATH`, `WEBHOOK_SECRET`, `GHE_HOST`/`GHE_PROTOCOL`, `PORT`, `HOST`, `LOG_LEVEL`) plus the
- * store's (`DATABASE_URL`, `DATA_DIR`) and `HEARTBEAT`. Everything is checked at start, so a bad setting stops
+ * store's (`DATABASE_URL`, `DATA_DIR`), `HEARTBEAT`, and the dashboards' (`DASHBOARD_TOKEN`, `METRICS_TOKEN`,
+ * `DASHBOARD_ISSUE`). Everything is checked at start, so a bad setting stops
  * the app with one line per problem instead of surfacing at the first delivery.
  */
 import { createPrivateKey } from 'node:crypto';
@@ -34,6 +35,12 @@ export interface AppConfig {
   store: StoreOptions;
   /** Whether the reconciler runs; `HEARTBEAT=off` switches it off (tests, one-off runs). */
   heartbeat: boolean;
+  /** The web dashboard's admin token; undefined: the dashboard is disabled. */
+  dashboardToken: string | undefined;
+  /** The token `/metrics` asks for; undefined: `/metrics` is open (its labels name no repository). */
+  metricsToken: string | undefined;
+  /** Whether each repository gets its dashboard issue; `DASHBOARD_ISSUE=off` switches it off. */
+  dashboardIssue: boolean;
 }
 
 /** The configuration could not be read; `problems` has one line per variable to fix. */
@@ -58,6 +65,10 @@ function invalid(name: string, expected: string) {
 }
 
 const MISSING_APP = `set it to the App's numeric id (the App's settings page, "App ID"); Probot authenticates as the App with it`;
+
+/** The shortest admin or metrics token accepted: guessing it must be out of reach. */
+const MIN_TOKEN = 32;
+const TOKEN_HELP = `expected at least ${MIN_TOKEN} characters (e.g. \`openssl rand -hex 32\`)`;
 
 // Probot treats an empty variable as unset; so does this schema (see `blankToUndefined`).
 const envSchema = z.object({
@@ -97,6 +108,9 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().optional(),
   HEARTBEAT: z.enum(['on', 'off'], invalid('HEARTBEAT', 'expected on or off')).default('on'),
+  DASHBOARD_TOKEN: z.string().min(MIN_TOKEN, invalid('DASHBOARD_TOKEN', TOKEN_HELP)).optional(),
+  METRICS_TOKEN: z.string().min(MIN_TOKEN, invalid('METRICS_TOKEN', TOKEN_HELP)).optional(),
+  DASHBOARD_ISSUE: z.enum(['on', 'off'], invalid('DASHBOARD_ISSUE', 'expected on or off')).default('on'),
 });
 
 function blankToUndefined(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
@@ -176,5 +190,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     logLevel: vars.LOG_LEVEL,
     store: storeOptionsFromEnv(present),
     heartbeat: vars.HEARTBEAT === 'on',
+    dashboardToken: vars.DASHBOARD_TOKEN,
+    metricsToken: vars.METRICS_TOKEN,
+    dashboardIssue: vars.DASHBOARD_ISSUE === 'on',
   };
 }

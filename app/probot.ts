@@ -2,9 +2,12 @@
  * The app's Probot instance, built from the checked configuration. Octokit keeps Probot's defaults: retry
  * and throttling on.
  */
-import { createProbot } from 'probot';
-import type { Options, Probot, ProbotOctokit } from 'probot';
+import { createProbot, ProbotOctokit } from 'probot';
+import type { Logger, Options, Probot } from 'probot';
 import type { AppConfig } from './config.js';
+import { scopeLogs } from './logging/pino.js';
+import type { AppMetrics } from './metrics/metrics.js';
+import { instrumentOctokit } from './metrics/octokit.js';
 
 /**
  * Probot's own logging variables, passed through as Probot reads them. Other Probot variables are not:
@@ -21,6 +24,10 @@ export interface ProbotOptions {
    * Tests pass `ProbotOctokit.defaults(...)` to shorten retries.
    */
   Octokit?: typeof ProbotOctokit;
+  /** Counts every GitHub API call and rate limit of the app's clients. */
+  metrics?: AppMetrics;
+  /** Where the app logs; default Probot's logger (stdout, formatted by LOG_FORMAT). */
+  log?: Logger;
 }
 
 /** Creates the Probot instance for `config` and waits until it is ready (logger and Octokit set up). */
@@ -30,6 +37,10 @@ export async function createAppProbot(config: AppConfig, options: ProbotOptions)
     const value = options.env[name];
     if (value !== undefined) env[name] = value;
   }
+  const Octokit =
+    options.metrics === undefined
+      ? options.Octokit
+      : instrumentOctokit(options.Octokit ?? ProbotOctokit, options.metrics);
   const overrides: Options = {
     appId: config.appId,
     privateKey: config.privateKey,
@@ -37,8 +48,11 @@ export async function createAppProbot(config: AppConfig, options: ProbotOptions)
     baseUrl: config.baseUrl,
     // Probot's type lacks pino's 'silent', which its logger (pino) accepts.
     logLevel: config.logLevel as Options['logLevel'],
-    ...(options.Octokit === undefined ? {} : { Octokit: options.Octokit }),
+    ...(Octokit === undefined ? {} : { Octokit }),
+    ...(options.log === undefined ? {} : { log: options.log }),
   };
-  const probot = createProbot({ env, overrides });
-  return probot.ready();
+  const probot = await createProbot({ env, overrides }).ready();
+  // Every line then names the delivery, item and run it was written for (app/logging/scope.ts).
+  scopeLogs(probot.log);
+  return probot;
 }

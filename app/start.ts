@@ -1,10 +1,16 @@
 /**
  * Starting and stopping the app: the store (migrated), Probot with the app's handlers, the durable delivery
- * queue (resuming what a previous run left unfinished) and the HTTP server, in that order; stopping goes
- * the other way.
+ * queue (resuming what a previous run left unfinished) and the HTTP server (webhooks, `/healthz`,
+ * `/metrics`, the web dashboard), in that order; stopping goes the other way.
  */
-import type { ApplicationFunction, Probot, ProbotOctokit } from 'probot';
+import type { ApplicationFunction, Logger, Probot, ProbotOctokit } from 'probot';
 import type { AppConfig } from './config.js';
+import { recordPause } from './conductor/pause.js';
+import { githubWebUrl } from './dashboard/links.js';
+import { dashboardRoute } from './dashboard/routes.js';
+import type { AppOperations } from './dashboard/types.js';
+import { AppMetrics } from './metrics/metrics.js';
+import { metricsRoute } from './metrics/route.js';
 import { createAppProbot } from './probot.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import type { DeliveryQueueOptions } from './queue/delivery-queue.js';
@@ -17,13 +23,19 @@ import type { Store } from './store/index.js';
 export interface AppContext {
   store: Store;
   config: AppConfig;
+  /** The app's metrics (its own registry), for the handlers to report to. */
+  metrics: AppMetrics;
 }
 
 /**
  * The app's handlers: the ApplicationFunction Probot loads, and optionally `close`, awaited when the app
  * stops (after the queue has drained, before the store closes) to stop timers and finish background work.
  */
-export type AppHandlers = ApplicationFunction & { close?: () => Promise<void> };
+export type AppHandlers = ApplicationFunction & {
+  close?: () => Promise<void>;
+  /** What the web dashboard shows and does beyond the store (see AppOperations); default: no heartbeat. */
+  operations?: AppOperations;
+};
 
 /** Builds the app's handlers (the conductor in production) for an open store. */
 export type AppFactory = (context: AppContext) => AppHandlers;
@@ -40,6 +52,8 @@ export interface StartOptions {
   store?: Store;
   /** See `ProbotOptions.Octokit`. */
   Octokit?: typeof ProbotOctokit;
+  /** See `ProbotOptions.log`. */
+  log?: Logger;
   /** Tuning of the delivery queue (see `DeliveryQueueOptions`). */
   queue?: Pick<DeliveryQueueOptions, 'concurrency' | 'leaseMs' | 'maxAttempts'>;
   /** Largest delivery accepted, in bytes; default GitHub's 25 MB. */
@@ -55,6 +69,9 @@ export interface RunningApp {
   probot: Probot;
   store: Store;
   queue: DeliveryQueue;
+  metrics: AppMetrics;
+  /** The handlers the app factory made (the conductor in production). */
+  handlers: AppHandlers;
   /**
    * Stops: the server takes no new requests, the queue finishes what is running (bounded by
    * `stopTimeoutMs`; the rest stays pending for the next start), and the store is closed if the app
@@ -85,6 +102,18 @@ async function closeHandlers(handlers: AppHandlers, timeoutMs: number, probot: P
 }
 
 /**
+ * What the dashboard can do with handlers that bring no operations of their own: nothing about a
+ * heartbeat, and the kill switch stored and audited (nothing else of theirs needs to know).
+ */
+function storeOnlyOperations(store: Store): AppOperations {
+  return {
+    heartbeat: () => ({ enabled: false, intervalMinutes: 0, last: null }),
+    setPaused: (repository, paused, actor) =>
+      recordPause(store, repository, { paused, actor, source: 'web-dashboard' }),
+  };
+}
+
+/**
  * Starts the app and resolves once it listens on `config.port` (0: a free port) and `config.host`. If a
  * step fails, what was started is stopped again and the error rethrown.
  */
@@ -96,16 +125,21 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   let queue: DeliveryQueue | undefined;
   let handlers: AppHandlers | undefined;
   try {
+    const metrics = new AppMetrics();
+    metrics.trackStore(store);
     const probot = await createAppProbot(config, {
       env: options.env ?? process.env,
+      metrics,
       ...(options.Octokit === undefined ? {} : { Octokit: options.Octokit }),
+      ...(options.log === undefined ? {} : { log: options.log }),
     });
-    handlers = options.app({ store, config });
+    handlers = options.app({ store, config, metrics });
     await probot.load(handlers);
     queue = new DeliveryQueue({
       store,
       probot,
       log: probot.log.child({ name: 'queue' }),
+      metrics,
       ...options.queue,
     });
     const accepting = queue;
@@ -114,6 +148,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       accept: (delivery) => accepting.accept(delivery),
       log: probot.log.child({ name: 'ingress' }),
+      routes: [
+        metricsRoute(metrics, config.metricsToken),
+        dashboardRoute({
+          token: config.dashboardToken,
+          store,
+          web: githubWebUrl(config.baseUrl),
+          operations: handlers.operations ?? storeOnlyOperations(store),
+          log: probot.log.child({ name: 'dashboard' }),
+        }),
+      ],
     });
     // Resumed before listening, so left-over deliveries of a repository go before new ones.
     await queue.start();
@@ -131,6 +175,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       probot,
       store,
       queue,
+      metrics,
+      handlers: loaded,
       stop: () => (stopping ??= stop()),
     };
   } catch (error) {

@@ -41,9 +41,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// ../../work/main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -98,9 +98,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/visit.js"(exports2) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -118,17 +118,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path2) {
-      const ctrl = callVisitor(key, node2, visitor, path2);
+    function visit_(key, node2, visitor, path3) {
+      const ctrl = callVisitor(key, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key, path3, ctrl);
+        return visit_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path3 = Object.freeze(path3.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path2);
+            const ci = visit_(i2, node2.items[i2], visitor, path3);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -139,13 +139,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path2);
+          path3 = Object.freeze(path3.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path2);
+          const cv = visit_("value", node2.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -166,17 +166,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path2) {
-      const ctrl = await callVisitor(key, node2, visitor, path2);
+    async function visitAsync_(key, node2, visitor, path3) {
+      const ctrl = await callVisitor(key, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key, path3, ctrl);
+        return visitAsync_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path3 = Object.freeze(path3.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path2);
+            const ci = await visitAsync_(i2, node2.items[i2], visitor, path3);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -187,13 +187,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path2);
+          path3 = Object.freeze(path3.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path2);
+          const cv = await visitAsync_("value", node2.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -220,23 +220,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path2) {
+    function callVisitor(key, node2, visitor, path3) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path2);
+        return visitor(key, node2, path3);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path2);
+        return visitor.Map?.(key, node2, path3);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path2);
+        return visitor.Seq?.(key, node2, path3);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path2);
+        return visitor.Pair?.(key, node2, path3);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path2);
+        return visitor.Scalar?.(key, node2, path3);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path2);
+        return visitor.Alias?.(key, node2, path3);
       return void 0;
     }
-    function replaceNode(key, path2, node2) {
-      const parent = path2[path2.length - 1];
+    function replaceNode(key, path3, node2) {
+      const parent = path3[path3.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -256,9 +256,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -427,9 +427,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -497,9 +497,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -547,9 +547,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -577,9 +577,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -609,8 +609,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -618,9 +618,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -718,13 +718,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -736,9 +736,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -766,9 +766,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -841,17 +841,17 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value) {
+    function collectionFromPath(schema, path3, value) {
       let v = value;
-      for (let i2 = path2.length - 1; i2 >= 0; --i2) {
-        const k = path2[i2];
+      for (let i2 = path3.length - 1; i2 >= 0; --i2) {
+        const k = path3[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -870,7 +870,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
+    var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -900,11 +900,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path2, value) {
-        if (isEmptyPath(path2))
+      addIn(path3, value) {
+        if (isEmptyPath(path3))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest] = path3;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -918,8 +918,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        const [key, ...rest] = path2;
+      deleteIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -933,8 +933,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+      getIn(path3, keepScalar) {
+        const [key, ...rest] = path3;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -952,8 +952,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path2) {
-        const [key, ...rest] = path2;
+      hasIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -963,8 +963,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        const [key, ...rest] = path2;
+      setIn(path3, value) {
+        const [key, ...rest] = path3;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -984,9 +984,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -1001,9 +1001,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1137,9 +1137,9 @@ ${indent}${text4.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1420,9 +1420,9 @@ ${indent}`);
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1544,9 +1544,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1677,9 +1677,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../work/main/node_modules/yaml/dist/log.js"(exports2) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1699,9 +1699,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1759,9 +1759,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge5 = require_merge();
@@ -1823,9 +1823,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1863,9 +1863,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -1875,13 +1875,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options2);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i2 = 0; i2 < items2.length; ++i2) {
+        const item = items2[i2];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -1924,7 +1924,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -1935,8 +1935,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i2 = 0; i2 < items2.length; ++i2) {
+        const item = items2[i2];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -1967,7 +1967,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i2 < items.length - 1) {
+        if (i2 < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -2014,9 +2014,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2024,9 +2024,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -2051,7 +2051,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -2061,10 +2061,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -2158,9 +2158,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2180,9 +2180,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2296,9 +2296,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2318,9 +2318,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -2337,9 +2337,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -2355,9 +2355,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -2379,9 +2379,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2406,9 +2406,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2452,9 +2452,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2497,9 +2497,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -2525,9 +2525,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -2592,9 +2592,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -2658,9 +2658,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2736,9 +2736,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2814,9 +2814,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2846,9 +2846,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2895,9 +2895,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2974,9 +2974,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3063,9 +3063,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3151,9 +3151,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -3195,9 +3195,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -3289,9 +3289,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -3321,9 +3321,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3401,9 +3401,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -3479,9 +3479,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path2, value) {
+      addIn(path3, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path2, value);
+          this.contents.addIn(path3, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3556,14 +3556,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        if (Collection2.isEmptyPath(path2)) {
+      deleteIn(path3) {
+        if (Collection2.isEmptyPath(path3)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path3) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3578,10 +3578,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        if (Collection2.isEmptyPath(path2))
+      getIn(path3, keepScalar) {
+        if (Collection2.isEmptyPath(path3))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path3, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3592,10 +3592,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path2) {
-        if (Collection2.isEmptyPath(path2))
+      hasIn(path3) {
+        if (Collection2.isEmptyPath(path3))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path3) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3612,13 +3612,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        if (Collection2.isEmptyPath(path2)) {
+      setIn(path3, value) {
+        if (Collection2.isEmptyPath(path3)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path2), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path3), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path2, value);
+          this.contents.setIn(path3, value);
         }
       }
       /**
@@ -3677,8 +3677,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3710,9 +3710,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/errors.js"(exports2) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3755,12 +3755,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -3775,11 +3775,11 @@ ${pointer}
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3794,7 +3794,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3885,7 +3885,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3909,9 +3909,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3951,9 +3951,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -3969,25 +3969,25 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports2.mapIncludes = mapIncludes;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4093,9 +4093,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4144,9 +4144,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4187,9 +4187,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4381,9 +4381,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4446,9 +4446,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4629,9 +4629,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4850,9 +4850,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4931,9 +4931,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -4961,9 +4961,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5067,9 +5067,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5110,9 +5110,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5225,8 +5225,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -5318,9 +5318,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5361,10 +5361,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body2 = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -5424,19 +5424,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header2.source = head2;
         token.source = body2;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -5503,9 +5503,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5564,9 +5564,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5579,9 +5579,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit2.itemAtPath = (cst, path3) => {
       let item = cst;
-      for (const [field, index] of path2) {
+      for (const [field, index] of path3) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5590,23 +5590,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
-      const field = path2[path2.length - 1][0];
+    visit2.parentCollection = (cst, path3) => {
+      const parent = visit2.itemAtPath(cst, path3.slice(0, -1));
+      const field = path3[path3.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path2, item, visitor) {
-      let ctrl = visitor(item, path2);
+    function _visit(path3, item, visitor) {
+      let ctrl = visitor(item, path3);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path2.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path3.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5617,18 +5617,18 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path2);
+            ctrl = ctrl(item, path3);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path3) : ctrl;
     }
     exports2.visit = visit2;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5728,9 +5728,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6317,9 +6317,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -6348,9 +6348,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7222,9 +7222,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../work/main/node_modules/yaml/dist/public-api.js"(exports2) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7319,9 +7319,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../work/main/node_modules/yaml/dist/index.js"(exports2) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7371,9 +7371,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/postgres-array/index.js
+// node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
-  "../../work/main/node_modules/postgres-array/index.js"(exports2) {
+  "node_modules/postgres-array/index.js"(exports2) {
     "use strict";
     exports2.parse = function(source, transform2) {
       return new ArrayParser(source, transform2).parse();
@@ -7465,9 +7465,9 @@ var require_postgres_array = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-types/lib/arrayParser.js
+// node_modules/pg-types/lib/arrayParser.js
 var require_arrayParser = __commonJS({
-  "../../work/main/node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
+  "node_modules/pg-types/lib/arrayParser.js"(exports2, module2) {
     var array2 = require_postgres_array();
     module2.exports = {
       create: function(source, transform2) {
@@ -7481,9 +7481,9 @@ var require_arrayParser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/postgres-date/index.js
+// node_modules/postgres-date/index.js
 var require_postgres_date = __commonJS({
-  "../../work/main/node_modules/postgres-date/index.js"(exports2, module2) {
+  "node_modules/postgres-date/index.js"(exports2, module2) {
     "use strict";
     var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
     var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
@@ -7568,9 +7568,9 @@ var require_postgres_date = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/xtend/mutable.js
+// node_modules/xtend/mutable.js
 var require_mutable = __commonJS({
-  "../../work/main/node_modules/xtend/mutable.js"(exports2, module2) {
+  "node_modules/xtend/mutable.js"(exports2, module2) {
     module2.exports = extend2;
     var hasOwnProperty = Object.prototype.hasOwnProperty;
     function extend2(target) {
@@ -7587,9 +7587,9 @@ var require_mutable = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/postgres-interval/index.js
+// node_modules/postgres-interval/index.js
 var require_postgres_interval = __commonJS({
-  "../../work/main/node_modules/postgres-interval/index.js"(exports2, module2) {
+  "node_modules/postgres-interval/index.js"(exports2, module2) {
     "use strict";
     var extend2 = require_mutable();
     module2.exports = PostgresInterval;
@@ -7678,9 +7678,9 @@ var require_postgres_interval = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/postgres-bytea/index.js
+// node_modules/postgres-bytea/index.js
 var require_postgres_bytea = __commonJS({
-  "../../work/main/node_modules/postgres-bytea/index.js"(exports2, module2) {
+  "node_modules/postgres-bytea/index.js"(exports2, module2) {
     "use strict";
     var bufferFrom = Buffer.from || Buffer;
     module2.exports = function parseBytea(input2) {
@@ -7714,9 +7714,9 @@ var require_postgres_bytea = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-types/lib/textParsers.js
+// node_modules/pg-types/lib/textParsers.js
 var require_textParsers = __commonJS({
-  "../../work/main/node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
+  "node_modules/pg-types/lib/textParsers.js"(exports2, module2) {
     var array2 = require_postgres_array();
     var arrayParser = require_arrayParser();
     var parseDate = require_postgres_date();
@@ -7914,9 +7914,9 @@ var require_textParsers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-int8/index.js
+// node_modules/pg-int8/index.js
 var require_pg_int8 = __commonJS({
-  "../../work/main/node_modules/pg-int8/index.js"(exports2, module2) {
+  "node_modules/pg-int8/index.js"(exports2, module2) {
     "use strict";
     var BASE = 1e6;
     function readInt8(buffer) {
@@ -7994,9 +7994,9 @@ var require_pg_int8 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-types/lib/binaryParsers.js
+// node_modules/pg-types/lib/binaryParsers.js
 var require_binaryParsers = __commonJS({
-  "../../work/main/node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
+  "node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
     var parseInt64 = require_pg_int8();
     var parseBits = function(data, bits2, offset, invert, callback) {
       offset = offset || 0;
@@ -8149,11 +8149,11 @@ var require_binaryParsers = __commonJS({
         var array2 = [];
         var i3;
         if (dimension.length > 1) {
-          var count2 = dimension.shift();
-          for (i3 = 0; i3 < count2; i3++) {
+          var count3 = dimension.shift();
+          for (i3 = 0; i3 < count3; i3++) {
             array2[i3] = parse5(dimension, elementType2);
           }
-          dimension.unshift(count2);
+          dimension.unshift(count3);
         } else {
           for (i3 = 0; i3 < dimension[0]; i3++) {
             array2[i3] = parseElement(elementType2);
@@ -8194,9 +8194,9 @@ var require_binaryParsers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-types/lib/builtins.js
+// node_modules/pg-types/lib/builtins.js
 var require_builtins = __commonJS({
-  "../../work/main/node_modules/pg-types/lib/builtins.js"(exports2, module2) {
+  "node_modules/pg-types/lib/builtins.js"(exports2, module2) {
     module2.exports = {
       BOOL: 16,
       BYTEA: 17,
@@ -8262,9 +8262,9 @@ var require_builtins = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-types/index.js
+// node_modules/pg-types/index.js
 var require_pg_types = __commonJS({
-  "../../work/main/node_modules/pg-types/index.js"(exports2) {
+  "node_modules/pg-types/index.js"(exports2) {
     var textParsers = require_textParsers();
     var binaryParsers = require_binaryParsers();
     var arrayParser = require_arrayParser();
@@ -8303,9 +8303,9 @@ var require_pg_types = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/defaults.js
+// node_modules/pg/lib/defaults.js
 var require_defaults = __commonJS({
-  "../../work/main/node_modules/pg/lib/defaults.js"(exports2, module2) {
+  "node_modules/pg/lib/defaults.js"(exports2, module2) {
     "use strict";
     var user;
     try {
@@ -8372,9 +8372,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/utils.js
+// node_modules/pg/lib/utils.js
 var require_utils = __commonJS({
-  "../../work/main/node_modules/pg/lib/utils.js"(exports2, module2) {
+  "node_modules/pg/lib/utils.js"(exports2, module2) {
     "use strict";
     var defaults3 = require_defaults();
     var nodeUtils = __require("util");
@@ -8456,25 +8456,25 @@ var require_utils = __commonJS({
       let year = date5.getFullYear();
       const isBCYear = year < 1;
       if (isBCYear) year = Math.abs(year) + 1;
-      let ret = String(year).padStart(4, "0") + "-" + String(date5.getMonth() + 1).padStart(2, "0") + "-" + String(date5.getDate()).padStart(2, "0") + "T" + String(date5.getHours()).padStart(2, "0") + ":" + String(date5.getMinutes()).padStart(2, "0") + ":" + String(date5.getSeconds()).padStart(2, "0") + "." + String(date5.getMilliseconds()).padStart(3, "0");
+      let ret2 = String(year).padStart(4, "0") + "-" + String(date5.getMonth() + 1).padStart(2, "0") + "-" + String(date5.getDate()).padStart(2, "0") + "T" + String(date5.getHours()).padStart(2, "0") + ":" + String(date5.getMinutes()).padStart(2, "0") + ":" + String(date5.getSeconds()).padStart(2, "0") + "." + String(date5.getMilliseconds()).padStart(3, "0");
       if (offset < 0) {
-        ret += "-";
+        ret2 += "-";
         offset *= -1;
       } else {
-        ret += "+";
+        ret2 += "+";
       }
-      ret += String(Math.floor(offset / 60)).padStart(2, "0") + ":" + String(offset % 60).padStart(2, "0");
-      if (isBCYear) ret += " BC";
-      return ret;
+      ret2 += String(Math.floor(offset / 60)).padStart(2, "0") + ":" + String(offset % 60).padStart(2, "0");
+      if (isBCYear) ret2 += " BC";
+      return ret2;
     }
     function dateToStringUTC(date5) {
       let year = date5.getUTCFullYear();
       const isBCYear = year < 1;
       if (isBCYear) year = Math.abs(year) + 1;
-      let ret = String(year).padStart(4, "0") + "-" + String(date5.getUTCMonth() + 1).padStart(2, "0") + "-" + String(date5.getUTCDate()).padStart(2, "0") + "T" + String(date5.getUTCHours()).padStart(2, "0") + ":" + String(date5.getUTCMinutes()).padStart(2, "0") + ":" + String(date5.getUTCSeconds()).padStart(2, "0") + "." + String(date5.getUTCMilliseconds()).padStart(3, "0");
-      ret += "+00:00";
-      if (isBCYear) ret += " BC";
-      return ret;
+      let ret2 = String(year).padStart(4, "0") + "-" + String(date5.getUTCMonth() + 1).padStart(2, "0") + "-" + String(date5.getUTCDate()).padStart(2, "0") + "T" + String(date5.getUTCHours()).padStart(2, "0") + ":" + String(date5.getUTCMinutes()).padStart(2, "0") + ":" + String(date5.getUTCSeconds()).padStart(2, "0") + "." + String(date5.getUTCMilliseconds()).padStart(3, "0");
+      ret2 += "+00:00";
+      if (isBCYear) ret2 += " BC";
+      return ret2;
     }
     function normalizeQueryConfig(config3, values, callback) {
       config3 = typeof config3 === "string" ? { text: config3 } : cloneQueryConfig(config3);
@@ -8536,13 +8536,13 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/crypto/utils.js
+// node_modules/pg/lib/crypto/utils.js
 var require_utils2 = __commonJS({
-  "../../work/main/node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/utils.js"(exports2, module2) {
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes2,
+      randomBytes: randomBytes3,
       deriveKey,
       sha256,
       hashByName,
@@ -8552,7 +8552,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes2(length) {
+    function randomBytes3(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -8587,9 +8587,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/crypto/cert-signatures.js
+// node_modules/pg/lib/crypto/cert-signatures.js
 var require_cert_signatures = __commonJS({
-  "../../work/main/node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/cert-signatures.js"(exports2, module2) {
     function x509Error(msg, cert) {
       return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
     }
@@ -8700,9 +8700,9 @@ var require_cert_signatures = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/crypto/sasl.js
+// node_modules/pg/lib/crypto/sasl.js
 var require_sasl = __commonJS({
-  "../../work/main/node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
+  "node_modules/pg/lib/crypto/sasl.js"(exports2, module2) {
     "use strict";
     var crypto = require_utils2();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
@@ -8885,9 +8885,9 @@ var require_sasl = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/type-overrides.js
+// node_modules/pg/lib/type-overrides.js
 var require_type_overrides = __commonJS({
-  "../../work/main/node_modules/pg/lib/type-overrides.js"(exports2, module2) {
+  "node_modules/pg/lib/type-overrides.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     function TypeOverrides2(userTypes) {
@@ -8920,9 +8920,9 @@ var require_type_overrides = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-connection-string/index.js
+// node_modules/pg-connection-string/index.js
 var require_pg_connection_string = __commonJS({
-  "../../work/main/node_modules/pg-connection-string/index.js"(exports2, module2) {
+  "node_modules/pg-connection-string/index.js"(exports2, module2) {
     "use strict";
     function parse5(str, options2 = {}) {
       if (str.charAt(0) === "/") {
@@ -9108,9 +9108,9 @@ See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode de
   }
 });
 
-// ../../work/main/node_modules/pg/lib/connection-parameters.js
+// node_modules/pg/lib/connection-parameters.js
 var require_connection_parameters = __commonJS({
-  "../../work/main/node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
+  "node_modules/pg/lib/connection-parameters.js"(exports2, module2) {
     "use strict";
     var dns = __require("dns");
     var defaults3 = require_defaults();
@@ -9144,7 +9144,7 @@ var require_connection_parameters = __commonJS({
     var quoteParamValue = function(value) {
       return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
     };
-    var add = function(params, config3, paramName) {
+    var add2 = function(params, config3, paramName) {
       const value = config3[paramName];
       if (value !== void 0 && value !== null) {
         params.push(paramName + "=" + quoteParamValue(value));
@@ -9219,20 +9219,20 @@ var require_connection_parameters = __commonJS({
       }
       getLibpqConnectionString(cb) {
         const params = [];
-        add(params, this, "user");
-        add(params, this, "password");
-        add(params, this, "port");
-        add(params, this, "application_name");
-        add(params, this, "fallback_application_name");
-        add(params, this, "connect_timeout");
-        add(params, this, "options");
+        add2(params, this, "user");
+        add2(params, this, "password");
+        add2(params, this, "port");
+        add2(params, this, "application_name");
+        add2(params, this, "fallback_application_name");
+        add2(params, this, "connect_timeout");
+        add2(params, this, "options");
         const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
-        add(params, ssl, "sslmode");
-        add(params, ssl, "sslca");
-        add(params, ssl, "sslkey");
-        add(params, ssl, "sslcert");
-        add(params, ssl, "sslrootcert");
-        add(params, this, "sslnegotiation");
+        add2(params, ssl, "sslmode");
+        add2(params, ssl, "sslca");
+        add2(params, ssl, "sslkey");
+        add2(params, ssl, "sslcert");
+        add2(params, ssl, "sslrootcert");
+        add2(params, this, "sslnegotiation");
         if (this.database) {
           params.push("dbname=" + quoteParamValue(this.database));
         }
@@ -9259,9 +9259,9 @@ var require_connection_parameters = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/result.js
+// node_modules/pg/lib/result.js
 var require_result = __commonJS({
-  "../../work/main/node_modules/pg/lib/result.js"(exports2, module2) {
+  "node_modules/pg/lib/result.js"(exports2, module2) {
     "use strict";
     var types2 = require_pg_types();
     var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
@@ -9350,9 +9350,9 @@ var require_result = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/query.js
+// node_modules/pg/lib/query.js
 var require_query = __commonJS({
-  "../../work/main/node_modules/pg/lib/query.js"(exports2, module2) {
+  "node_modules/pg/lib/query.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("events");
     var Result2 = require_result();
@@ -9552,9 +9552,9 @@ var require_query = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/messages.js
+// node_modules/pg-protocol/dist/messages.js
 var require_messages = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/messages.js"(exports2) {
+  "node_modules/pg-protocol/dist/messages.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.NoticeMessage = exports2.DataRowMessage = exports2.CommandCompleteMessage = exports2.ReadyForQueryMessage = exports2.NotificationResponseMessage = exports2.BackendKeyDataMessage = exports2.AuthenticationMD5Password = exports2.ParameterStatusMessage = exports2.ParameterDescriptionMessage = exports2.RowDescriptionMessage = exports2.Field = exports2.CopyResponse = exports2.CopyDataMessage = exports2.DatabaseError = exports2.copyDone = exports2.emptyQuery = exports2.replicationStart = exports2.portalSuspended = exports2.noData = exports2.closeComplete = exports2.bindComplete = exports2.parseComplete = void 0;
@@ -9717,9 +9717,9 @@ var require_messages = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/buffer-writer.js
+// node_modules/pg-protocol/dist/buffer-writer.js
 var require_buffer_writer = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
+  "node_modules/pg-protocol/dist/buffer-writer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Writer = void 0;
@@ -9830,9 +9830,9 @@ var require_buffer_writer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/serializer.js
+// node_modules/pg-protocol/dist/serializer.js
 var require_serializer = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/serializer.js"(exports2) {
+  "node_modules/pg-protocol/dist/serializer.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.serialize = void 0;
@@ -9873,23 +9873,23 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text4) => {
+    var query2 = (text4) => {
       return writer.addCString(text4).flush(
         81
         /* code.query */
       );
     };
     var emptyArray = [];
-    var parse5 = (query2) => {
-      const name = query2.name || "";
+    var parse5 = (query3) => {
+      const name = query3.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
         console.error("You supplied %s (%s)", name, name.length);
         console.error("This can cause conflicts and silent errors executing queries");
       }
-      const types2 = query2.types || emptyArray;
+      const types2 = query3.types || emptyArray;
       const len = types2.length;
-      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      const buffer = writer.addCString(name).addCString(query3.text).addInt16(len);
       for (let i2 = 0; i2 < len; i2++) {
         buffer.addInt32(types2[i2]);
       }
@@ -10026,7 +10026,7 @@ var require_serializer = __commonJS({
       requestSsl,
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
-      query,
+      query: query2,
       parse: parse5,
       bind: bind2,
       execute: execute2,
@@ -10044,9 +10044,9 @@ var require_serializer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/buffer-reader.js
+// node_modules/pg-protocol/dist/buffer-reader.js
 var require_buffer_reader = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
+  "node_modules/pg-protocol/dist/buffer-reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.BufferReader = void 0;
@@ -10103,9 +10103,9 @@ var require_buffer_reader = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/parser.js
+// node_modules/pg-protocol/dist/parser.js
 var require_parser2 = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/parser.js"(exports2) {
+  "node_modules/pg-protocol/dist/parser.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Parser = void 0;
@@ -10410,9 +10410,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-protocol/dist/index.js
+// node_modules/pg-protocol/dist/index.js
 var require_dist2 = __commonJS({
-  "../../work/main/node_modules/pg-protocol/dist/index.js"(exports2) {
+  "node_modules/pg-protocol/dist/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DatabaseError = exports2.serialize = void 0;
@@ -10434,18 +10434,18 @@ var require_dist2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-cloudflare/dist/empty.js
+// node_modules/pg-cloudflare/dist/empty.js
 var require_empty = __commonJS({
-  "../../work/main/node_modules/pg-cloudflare/dist/empty.js"(exports2) {
+  "node_modules/pg-cloudflare/dist/empty.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.default = {};
   }
 });
 
-// ../../work/main/node_modules/pg/lib/stream.js
+// node_modules/pg/lib/stream.js
 var require_stream = __commonJS({
-  "../../work/main/node_modules/pg/lib/stream.js"(exports2, module2) {
+  "node_modules/pg/lib/stream.js"(exports2, module2) {
     var { getStream, getSecureStream } = getStreamFuncs();
     module2.exports = {
       /**
@@ -10509,9 +10509,9 @@ var require_stream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/connection.js
+// node_modules/pg/lib/connection.js
 var require_connection = __commonJS({
-  "../../work/main/node_modules/pg/lib/connection.js"(exports2, module2) {
+  "node_modules/pg/lib/connection.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var { parse: parse5, serialize } = require_dist2();
@@ -10656,8 +10656,8 @@ var require_connection = __commonJS({
         this._send(serialize.query(text4));
       }
       // send parse message
-      parse(query) {
-        this._send(serialize.parse(query));
+      parse(query2) {
+        this._send(serialize.parse(query2));
       }
       // send bind message
       bind(config3) {
@@ -10711,9 +10711,9 @@ var require_connection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/split2/index.js
+// node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "../../work/main/node_modules/split2/index.js"(exports2, module2) {
+  "node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = __require("stream");
     var { StringDecoder } = __require("string_decoder");
@@ -10812,11 +10812,11 @@ var require_split2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pgpass/lib/helper.js
+// node_modules/pgpass/lib/helper.js
 var require_helper = __commonJS({
-  "../../work/main/node_modules/pgpass/lib/helper.js"(exports2, module2) {
+  "node_modules/pgpass/lib/helper.js"(exports2, module2) {
     "use strict";
-    var path2 = __require("path");
+    var path3 = __require("path");
     var Stream = __require("stream").Stream;
     var split = require_split2();
     var util = __require("util");
@@ -10855,7 +10855,7 @@ var require_helper = __commonJS({
     };
     module2.exports.getFileName = function(rawEnv) {
       var env = rawEnv || process.env;
-      var file2 = env.PGPASSFILE || (isWin ? path2.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path2.join(env.HOME || "./", ".pgpass"));
+      var file2 = env.PGPASSFILE || (isWin ? path3.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path3.join(env.HOME || "./", ".pgpass"));
       return file2;
     };
     module2.exports.usePgPass = function(stats, fname) {
@@ -10983,11 +10983,11 @@ var require_helper = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pgpass/lib/index.js
+// node_modules/pgpass/lib/index.js
 var require_lib = __commonJS({
-  "../../work/main/node_modules/pgpass/lib/index.js"(exports2, module2) {
+  "node_modules/pgpass/lib/index.js"(exports2, module2) {
     "use strict";
-    var path2 = __require("path");
+    var path3 = __require("path");
     var fs = __require("fs");
     var helper = require_helper();
     module2.exports = function(connInfo, cb) {
@@ -11004,9 +11004,9 @@ var require_lib = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/client.js
+// node_modules/pg/lib/client.js
 var require_client = __commonJS({
-  "../../work/main/node_modules/pg/lib/client.js"(exports2, module2) {
+  "node_modules/pg/lib/client.js"(exports2, module2) {
     var EventEmitter = __require("events").EventEmitter;
     var utils = require_utils();
     var nodeUtils = __require("util");
@@ -11118,9 +11118,9 @@ var require_client = __commonJS({
         return this._activeQuery;
       }
       _errorAllQueries(err2) {
-        const enqueueError = (query) => {
+        const enqueueError = (query2) => {
           process.nextTick(() => {
-            query.handleError(err2, this.connection);
+            query2.handleError(err2, this.connection);
           });
         };
         const activeQuery = this._getActiveQuery();
@@ -11485,8 +11485,8 @@ var require_client = __commonJS({
         }
         return data;
       }
-      cancel(client, query) {
-        if (client.activeQuery === query) {
+      cancel(client, query2) {
+        if (client.activeQuery === query2) {
           const con = this.connection;
           if (this.host && this.host.indexOf("/") === 0) {
             con.connect(this.host + "/.s.PGSQL." + this.port);
@@ -11496,10 +11496,10 @@ var require_client = __commonJS({
           con.on("connect", function() {
             con.cancel(client.processID, client.secretKey);
           });
-        } else if (client._queryQueue.indexOf(query) !== -1) {
-          client._queryQueue.splice(client._queryQueue.indexOf(query), 1);
-        } else if (client._sentQueryQueue.indexOf(query) !== -1) {
-          query.callback = () => {
+        } else if (client._queryQueue.indexOf(query2) !== -1) {
+          client._queryQueue.splice(client._queryQueue.indexOf(query2), 1);
+        } else if (client._sentQueryQueue.indexOf(query2) !== -1) {
+          query2.callback = () => {
           };
         }
       }
@@ -11548,16 +11548,16 @@ var require_client = __commonJS({
           return;
         }
         while (this._queryQueue.length > 0) {
-          const query = this._queryQueue.shift();
+          const query2 = this._queryQueue.shift();
           this.hasExecuted = true;
-          const queryError = query.submit(this.connection);
+          const queryError = query2.submit(this.connection);
           if (queryError) {
             process.nextTick(() => {
-              query.handleError(queryError, this.connection);
+              query2.handleError(queryError, this.connection);
             });
             continue;
           }
-          this._sentQueryQueue.push(query);
+          this._sentQueryQueue.push(query2);
         }
         if (this.readyForQuery && !this._activeQuery && this._sentQueryQueue.length > 0) {
           this._activeQuery = this._sentQueryQueue.shift();
@@ -11568,46 +11568,46 @@ var require_client = __commonJS({
         }
       }
       query(config3, values, callback) {
-        let query;
+        let query2;
         let result;
         if (config3 == null) {
           throw new TypeError("Client was passed a null or undefined query");
         }
         if (typeof config3.submit === "function") {
-          result = query = config3;
-          if (!query.callback) {
+          result = query2 = config3;
+          if (!query2.callback) {
             if (typeof values === "function") {
-              query.callback = values;
+              query2.callback = values;
             } else if (callback) {
-              query.callback = callback;
+              query2.callback = callback;
             }
           }
         } else {
-          query = new Query2(config3, values, callback);
-          if (!query.callback) {
+          query2 = new Query2(config3, values, callback);
+          if (!query2.callback) {
             result = new this._Promise((resolve3, reject) => {
-              query.callback = (err2, res) => err2 ? reject(err2) : resolve3(res);
+              query2.callback = (err2, res) => err2 ? reject(err2) : resolve3(res);
             }).catch((err2) => {
               Error.captureStackTrace(err2);
               throw err2;
             });
-          } else if (typeof query.callback !== "function") {
+          } else if (typeof query2.callback !== "function") {
             throw new TypeError("callback is not a function");
           }
         }
         const readTimeout = config3.query_timeout || this.connectionParameters.query_timeout;
         if (readTimeout) {
-          const queryCallback = query.callback || (() => {
+          const queryCallback = query2.callback || (() => {
           });
           const readTimeoutTimer = setTimeout(() => {
             const error62 = new Error("Query read timeout");
             process.nextTick(() => {
-              query.handleError(error62, this.connection);
+              query2.handleError(error62, this.connection);
             });
             queryCallback(error62);
-            query.callback = () => {
+            query2.callback = () => {
             };
-            const index = this._queryQueue.indexOf(query);
+            const index = this._queryQueue.indexOf(query2);
             if (index > -1) {
               this._queryQueue.splice(index, 1);
             } else if (this.pipeline) {
@@ -11616,42 +11616,42 @@ var require_client = __commonJS({
             }
             this._pulseQueryQueue();
           }, readTimeout);
-          query.callback = (err2, res) => {
+          query2.callback = (err2, res) => {
             clearTimeout(readTimeoutTimer);
             queryCallback(err2, res);
           };
         }
-        if (this.binary && !query.binary) {
-          query.binary = true;
+        if (this.binary && !query2.binary) {
+          query2.binary = true;
         }
-        if (query._result && !query._result._types) {
-          query._result._types = this._types;
+        if (query2._result && !query2._result._types) {
+          query2._result._types = this._types;
         }
         if (this.pipeline) {
-          const portalQuery = typeof config3.submit === "function" && !(query instanceof Query2) ? "Custom query classes such as pg-cursor and pg-query-stream are" : query.rows ? "The `rows` option is" : null;
+          const portalQuery = typeof config3.submit === "function" && !(query2 instanceof Query2) ? "Custom query classes such as pg-cursor and pg-query-stream are" : query2.rows ? "The `rows` option is" : null;
           if (portalQuery) {
             process.nextTick(() => {
-              query.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection);
+              query2.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection);
             });
             return result;
           }
         }
         if (!this._queryable) {
           process.nextTick(() => {
-            query.handleError(new Error("Client has encountered a connection error and is not queryable"), this.connection);
+            query2.handleError(new Error("Client has encountered a connection error and is not queryable"), this.connection);
           });
           return result;
         }
         if (this._ending) {
           process.nextTick(() => {
-            query.handleError(new Error("Client was closed and is not queryable"), this.connection);
+            query2.handleError(new Error("Client was closed and is not queryable"), this.connection);
           });
           return result;
         }
         if (this._queryQueue.length > 0 && !this.pipeline) {
           queryQueueLengthDeprecationNotice();
         }
-        this._queryQueue.push(query);
+        this._queryQueue.push(query2);
         this._pulseQueryQueue();
         return result;
       }
@@ -11701,9 +11701,9 @@ var require_client = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg-pool/index.js
+// node_modules/pg-pool/index.js
 var require_pg_pool = __commonJS({
-  "../../work/main/node_modules/pg-pool/index.js"(exports2, module2) {
+  "node_modules/pg-pool/index.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var NOOP = function() {
@@ -12127,9 +12127,9 @@ var require_pg_pool = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/native/query.js
+// node_modules/pg/lib/native/query.js
 var require_query2 = __commonJS({
-  "../../work/main/node_modules/pg/lib/native/query.js"(exports2, module2) {
+  "node_modules/pg/lib/native/query.js"(exports2, module2) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
     var util = __require("util");
@@ -12270,9 +12270,9 @@ var require_query2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/native/client.js
+// node_modules/pg/lib/native/client.js
 var require_client2 = __commonJS({
-  "../../work/main/node_modules/pg/lib/native/client.js"(exports2, module2) {
+  "node_modules/pg/lib/native/client.js"(exports2, module2) {
     var nodeUtils = __require("util");
     var Native;
     try {
@@ -12322,10 +12322,10 @@ var require_client2 = __commonJS({
     Client2.Query = NativeQuery;
     util.inherits(Client2, EventEmitter);
     Client2.prototype._errorAllQueries = function(err2) {
-      const enqueueError = (query) => {
+      const enqueueError = (query2) => {
         process.nextTick(() => {
-          query.native = this.native;
-          query.handleError(err2);
+          query2.native = this.native;
+          query2.handleError(err2);
         });
       };
       if (this._hasActiveQuery()) {
@@ -12384,7 +12384,7 @@ var require_client2 = __commonJS({
       });
     };
     Client2.prototype.query = function(config3, values, callback) {
-      let query;
+      let query2;
       let result;
       let readTimeout;
       let readTimeoutTimer;
@@ -12393,14 +12393,14 @@ var require_client2 = __commonJS({
         throw new TypeError("Client was passed a null or undefined query");
       } else if (typeof config3.submit === "function") {
         readTimeout = config3.query_timeout || this.connectionParameters.query_timeout;
-        result = query = config3;
+        result = query2 = config3;
         if (typeof values === "function") {
           config3.callback = values;
         }
       } else {
         readTimeout = config3.query_timeout || this.connectionParameters.query_timeout;
-        query = new NativeQuery(config3, values, callback);
-        if (!query.callback) {
+        query2 = new NativeQuery(config3, values, callback);
+        if (!query2.callback) {
           let resolveOut, rejectOut;
           result = new this._Promise((resolve3, reject) => {
             resolveOut = resolve3;
@@ -12409,49 +12409,49 @@ var require_client2 = __commonJS({
             Error.captureStackTrace(err2);
             throw err2;
           });
-          query.callback = (err2, res) => err2 ? rejectOut(err2) : resolveOut(res);
+          query2.callback = (err2, res) => err2 ? rejectOut(err2) : resolveOut(res);
         }
       }
       if (readTimeout) {
-        queryCallback = query.callback || (() => {
+        queryCallback = query2.callback || (() => {
         });
         readTimeoutTimer = setTimeout(() => {
           const error62 = new Error("Query read timeout");
           process.nextTick(() => {
-            query.handleError(error62, this.connection);
+            query2.handleError(error62, this.connection);
           });
           queryCallback(error62);
-          query.callback = () => {
+          query2.callback = () => {
           };
-          const index = this._queryQueue.indexOf(query);
+          const index = this._queryQueue.indexOf(query2);
           if (index > -1) {
             this._queryQueue.splice(index, 1);
           }
           this._pulseQueryQueue();
         }, readTimeout);
-        query.callback = (err2, res) => {
+        query2.callback = (err2, res) => {
           clearTimeout(readTimeoutTimer);
           queryCallback(err2, res);
         };
       }
       if (!this._queryable) {
-        query.native = this.native;
+        query2.native = this.native;
         process.nextTick(() => {
-          query.handleError(new Error("Client has encountered a connection error and is not queryable"));
+          query2.handleError(new Error("Client has encountered a connection error and is not queryable"));
         });
         return result;
       }
       if (this._ending) {
-        query.native = this.native;
+        query2.native = this.native;
         process.nextTick(() => {
-          query.handleError(new Error("Client was closed and is not queryable"));
+          query2.handleError(new Error("Client was closed and is not queryable"));
         });
         return result;
       }
       if (this._queryQueue.length > 0 && !this.pipeline) {
         queryQueueLengthDeprecationNotice();
       }
-      this._queryQueue.push(query);
+      this._queryQueue.push(query2);
       this._pulseQueryQueue();
       return result;
     };
@@ -12500,17 +12500,17 @@ var require_client2 = __commonJS({
       if (this._hasActiveQuery()) {
         return;
       }
-      const query = this._queryQueue.shift();
-      if (!query) {
+      const query2 = this._queryQueue.shift();
+      if (!query2) {
         if (!initialConnection) {
           this.emit("drain");
         }
         return;
       }
-      this._activeQuery = query;
-      query.submit(this);
+      this._activeQuery = query2;
+      query2.submit(this);
       const self2 = this;
-      query.once("_done", function() {
+      query2.once("_done", function() {
         self2._pulseQueryQueue();
       });
     };
@@ -12530,15 +12530,15 @@ var require_client2 = __commonJS({
       const nativeQueries = [];
       const utils = require_utils();
       while (this._queryQueue.length > 0) {
-        const query = this._queryQueue.shift();
+        const query2 = this._queryQueue.shift();
         this.hasExecuted = true;
-        nativeQueries.push(query);
-        const values = query.values ? query.values.map(utils.prepareValue) : null;
-        const pipelineEntry = { text: query.text, name: query.name, arrayMode: query._arrayMode };
+        nativeQueries.push(query2);
+        const values = query2.values ? query2.values.map(utils.prepareValue) : null;
+        const pipelineEntry = { text: query2.text, name: query2.name, arrayMode: query2._arrayMode };
         if (values) {
           pipelineEntry.values = values;
         }
-        if (query.name && this.namedQueries[query.name]) {
+        if (query2.name && this.namedQueries[query2.name]) {
           pipelineEntry._alreadyPrepared = true;
         }
         queries.push(pipelineEntry);
@@ -12581,12 +12581,12 @@ var require_client2 = __commonJS({
         self2._pulsePipelinedQueryQueue();
       });
     };
-    Client2.prototype.cancel = function(query) {
-      if (this._activeQuery === query) {
+    Client2.prototype.cancel = function(query2) {
+      if (this._activeQuery === query2) {
         this.native.cancel(function() {
         });
-      } else if (this._queryQueue.indexOf(query) !== -1) {
-        this._queryQueue.splice(this._queryQueue.indexOf(query), 1);
+      } else if (this._queryQueue.indexOf(query2) !== -1) {
+        this._queryQueue.splice(this._queryQueue.indexOf(query2), 1);
       }
     };
     Client2.prototype.ref = function() {
@@ -12608,17 +12608,17 @@ var require_client2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pg/lib/native/index.js
+// node_modules/pg/lib/native/index.js
 var require_native = __commonJS({
-  "../../work/main/node_modules/pg/lib/native/index.js"(exports2, module2) {
+  "node_modules/pg/lib/native/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_client2();
   }
 });
 
-// ../../work/main/node_modules/pg/lib/index.js
+// node_modules/pg/lib/index.js
 var require_lib2 = __commonJS({
-  "../../work/main/node_modules/pg/lib/index.js"(exports2, module2) {
+  "node_modules/pg/lib/index.js"(exports2, module2) {
     "use strict";
     var Client2 = require_client();
     var defaults3 = require_defaults();
@@ -12682,9 +12682,4973 @@ var require_lib2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/deepmerge/dist/cjs.js
+// node_modules/prom-client/lib/util.js
+var require_util = __commonJS({
+  "node_modules/prom-client/lib/util.js"(exports2) {
+    "use strict";
+    exports2.getValueAsString = function getValueString(value) {
+      if (Number.isNaN(value)) {
+        return "Nan";
+      } else if (!Number.isFinite(value)) {
+        if (value < 0) {
+          return "-Inf";
+        } else {
+          return "+Inf";
+        }
+      } else {
+        return `${value}`;
+      }
+    };
+    exports2.removeLabels = function removeLabels(hashMap, labels, sortedLabelNames) {
+      const hash2 = hashObject(labels, sortedLabelNames);
+      delete hashMap[hash2];
+    };
+    exports2.setValue = function setValue(hashMap, value, labels) {
+      const hash2 = hashObject(labels);
+      hashMap[hash2] = {
+        value: typeof value === "number" ? value : 0,
+        labels: labels || {}
+      };
+      return hashMap;
+    };
+    exports2.setValueDelta = function setValueDelta(hashMap, deltaValue, labels, hash2 = "") {
+      const value = typeof deltaValue === "number" ? deltaValue : 0;
+      if (hashMap[hash2]) {
+        hashMap[hash2].value += value;
+      } else {
+        hashMap[hash2] = { value, labels };
+      }
+      return hashMap;
+    };
+    exports2.getLabels = function(labelNames, args) {
+      if (typeof args[0] === "object") {
+        return args[0];
+      }
+      if (labelNames.length !== args.length) {
+        throw new Error(
+          `Invalid number of arguments (${args.length}): "${args.join(
+            ", "
+          )}" for label names (${labelNames.length}): "${labelNames.join(", ")}".`
+        );
+      }
+      const acc = {};
+      for (let i2 = 0; i2 < labelNames.length; i2++) {
+        acc[labelNames[i2]] = args[i2];
+      }
+      return acc;
+    };
+    function fastHashObject(keys, labels) {
+      if (keys.length === 0) {
+        return "";
+      }
+      let hash2 = "";
+      for (let i2 = 0; i2 < keys.length; i2++) {
+        const key = keys[i2];
+        const value = labels[key];
+        if (value === void 0) continue;
+        hash2 += `${key}:${value},`;
+      }
+      return hash2;
+    }
+    function hashObject(labels, labelNames) {
+      if (labelNames) {
+        return fastHashObject(labelNames, labels);
+      }
+      const keys = Object.keys(labels);
+      if (keys.length > 1) {
+        keys.sort();
+      }
+      return fastHashObject(keys, labels);
+    }
+    exports2.hashObject = hashObject;
+    exports2.isObject = function isObject2(obj) {
+      return obj !== null && typeof obj === "object";
+    };
+    exports2.nowTimestamp = function nowTimestamp() {
+      return Date.now() / 1e3;
+    };
+    var Grouper = class extends Map {
+      /**
+       * Adds the `value` to the `key`'s array of values.
+       * @param {*} key Key to set.
+       * @param {*} value Value to add to `key`'s array.
+       * @returns {undefined} undefined.
+       */
+      add(key, value) {
+        if (this.has(key)) {
+          this.get(key).push(value);
+        } else {
+          this.set(key, [value]);
+        }
+      }
+    };
+    exports2.Grouper = Grouper;
+  }
+});
+
+// node_modules/prom-client/lib/registry.js
+var require_registry = __commonJS({
+  "node_modules/prom-client/lib/registry.js"(exports2, module2) {
+    "use strict";
+    var { getValueAsString } = require_util();
+    var Registry2 = class _Registry {
+      static get PROMETHEUS_CONTENT_TYPE() {
+        return "text/plain; version=0.0.4; charset=utf-8";
+      }
+      static get OPENMETRICS_CONTENT_TYPE() {
+        return "application/openmetrics-text; version=1.0.0; charset=utf-8";
+      }
+      constructor(regContentType = _Registry.PROMETHEUS_CONTENT_TYPE) {
+        this._metrics = {};
+        this._collectors = [];
+        this._defaultLabels = {};
+        if (regContentType !== _Registry.PROMETHEUS_CONTENT_TYPE && regContentType !== _Registry.OPENMETRICS_CONTENT_TYPE) {
+          throw new TypeError(`Content type ${regContentType} is unsupported`);
+        }
+        this._contentType = regContentType;
+      }
+      getMetricsAsArray() {
+        return Object.values(this._metrics);
+      }
+      async getMetricsAsString(metrics) {
+        const metric = typeof metrics.getForPromString === "function" ? await metrics.getForPromString() : await metrics.get();
+        const name = escapeString(metric.name);
+        const help = `# HELP ${name} ${escapeString(metric.help)}`;
+        const type = `# TYPE ${name} ${metric.type}`;
+        const values = [help, type];
+        const defaultLabels = Object.keys(this._defaultLabels).length > 0 ? this._defaultLabels : null;
+        const isOpenMetrics = this.contentType === _Registry.OPENMETRICS_CONTENT_TYPE;
+        for (const val of metric.values || []) {
+          let { metricName = name, labels = {} } = val;
+          const { sharedLabels = {} } = val;
+          if (isOpenMetrics && metric.type === "counter") {
+            metricName = `${metricName}_total`;
+          }
+          if (defaultLabels) {
+            labels = { ...labels, ...defaultLabels, ...labels };
+          }
+          const formattedLabels = formatLabels(labels, sharedLabels);
+          const flattenedShared = flattenSharedLabels(sharedLabels);
+          const labelParts = [...formattedLabels, flattenedShared].filter(Boolean);
+          const labelsString = labelParts.length ? `{${labelParts.join(",")}}` : "";
+          let fullMetricLine = `${metricName}${labelsString} ${getValueAsString(
+            val.value
+          )}`;
+          const { exemplar } = val;
+          if (exemplar && isOpenMetrics) {
+            const formattedExemplars = formatLabels(exemplar.labelSet);
+            fullMetricLine += ` # {${formattedExemplars.join(
+              ","
+            )}} ${getValueAsString(exemplar.value)} ${exemplar.timestamp}`;
+          }
+          values.push(fullMetricLine);
+        }
+        return values.join("\n");
+      }
+      async metrics() {
+        const isOpenMetrics = this.contentType === _Registry.OPENMETRICS_CONTENT_TYPE;
+        const promises = this.getMetricsAsArray().map((metric) => {
+          if (isOpenMetrics && metric.type === "counter") {
+            metric.name = standardizeCounterName(metric.name);
+          }
+          return this.getMetricsAsString(metric);
+        });
+        const resolves = await Promise.all(promises);
+        return isOpenMetrics ? `${resolves.join("\n")}
+# EOF
+` : `${resolves.join("\n\n")}
+`;
+      }
+      registerMetric(metric) {
+        if (this._metrics[metric.name] && this._metrics[metric.name] !== metric) {
+          throw new Error(
+            `A metric with the name ${metric.name} has already been registered.`
+          );
+        }
+        this._metrics[metric.name] = metric;
+      }
+      clear() {
+        this._metrics = {};
+        this._defaultLabels = {};
+      }
+      async getMetricsAsJSON() {
+        const metrics = [];
+        const defaultLabelNames = Object.keys(this._defaultLabels);
+        const promises = [];
+        for (const metric of this.getMetricsAsArray()) {
+          promises.push(metric.get());
+        }
+        const resolves = await Promise.all(promises);
+        for (const item of resolves) {
+          if (item.values && defaultLabelNames.length > 0) {
+            for (const val of item.values) {
+              val.labels = Object.assign({}, val.labels);
+              for (const labelName of defaultLabelNames) {
+                val.labels[labelName] = val.labels[labelName] || this._defaultLabels[labelName];
+              }
+            }
+          }
+          metrics.push(item);
+        }
+        return metrics;
+      }
+      removeSingleMetric(name) {
+        delete this._metrics[name];
+      }
+      getSingleMetricAsString(name) {
+        return this.getMetricsAsString(this._metrics[name]);
+      }
+      getSingleMetric(name) {
+        return this._metrics[name];
+      }
+      setDefaultLabels(labels) {
+        this._defaultLabels = labels;
+      }
+      resetMetrics() {
+        for (const metric in this._metrics) {
+          this._metrics[metric].reset();
+        }
+      }
+      get contentType() {
+        return this._contentType;
+      }
+      setContentType(metricsContentType) {
+        if (metricsContentType === _Registry.OPENMETRICS_CONTENT_TYPE || metricsContentType === _Registry.PROMETHEUS_CONTENT_TYPE) {
+          this._contentType = metricsContentType;
+        } else {
+          throw new Error(`Content type ${metricsContentType} is unsupported`);
+        }
+      }
+      static merge(registers) {
+        const regType = registers[0].contentType;
+        for (const reg of registers) {
+          if (reg.contentType !== regType) {
+            throw new Error(
+              "Registers can only be merged if they have the same content type"
+            );
+          }
+        }
+        const mergedRegistry = new _Registry(regType);
+        const metricsToMerge = registers.reduce(
+          (acc, reg) => acc.concat(reg.getMetricsAsArray()),
+          []
+        );
+        metricsToMerge.forEach(mergedRegistry.registerMetric, mergedRegistry);
+        return mergedRegistry;
+      }
+    };
+    function formatLabels(labels, exclude) {
+      const { hasOwnProperty } = Object.prototype;
+      const formatted = [];
+      for (const [name, value] of Object.entries(labels)) {
+        if (!exclude || !hasOwnProperty.call(exclude, name)) {
+          formatted.push(`${name}="${escapeLabelValue(value)}"`);
+        }
+      }
+      return formatted;
+    }
+    var sharedLabelCache = /* @__PURE__ */ new WeakMap();
+    function flattenSharedLabels(labels) {
+      const cached2 = sharedLabelCache.get(labels);
+      if (cached2) {
+        return cached2;
+      }
+      const formattedLabels = formatLabels(labels);
+      const flattened = formattedLabels.join(",");
+      sharedLabelCache.set(labels, flattened);
+      return flattened;
+    }
+    function escapeLabelValue(str) {
+      if (typeof str !== "string") {
+        return str;
+      }
+      return escapeString(str).replace(/"/g, '\\"');
+    }
+    function escapeString(str) {
+      return str.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+    }
+    function standardizeCounterName(name) {
+      return name.replace(/_total$/, "");
+    }
+    module2.exports = Registry2;
+    module2.exports.globalRegistry = new Registry2();
+  }
+});
+
+// node_modules/prom-client/lib/validation.js
+var require_validation = __commonJS({
+  "node_modules/prom-client/lib/validation.js"(exports2) {
+    "use strict";
+    var util = __require("util");
+    var metricRegexp = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+    var labelRegexp = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+    exports2.validateMetricName = function(name) {
+      return metricRegexp.test(name);
+    };
+    exports2.validateLabelName = function(names = []) {
+      return names.every((name) => labelRegexp.test(name));
+    };
+    exports2.validateLabel = function validateLabel(savedLabels, labels) {
+      for (const label in labels) {
+        if (!savedLabels.includes(label)) {
+          throw new Error(
+            `Added label "${label}" is not included in initial labelset: ${util.inspect(
+              savedLabels
+            )}`
+          );
+        }
+      }
+    };
+  }
+});
+
+// node_modules/prom-client/lib/metric.js
+var require_metric = __commonJS({
+  "node_modules/prom-client/lib/metric.js"(exports2, module2) {
+    "use strict";
+    var Registry2 = require_registry();
+    var { isObject: isObject2 } = require_util();
+    var { validateMetricName, validateLabelName } = require_validation();
+    var Metric = class {
+      constructor(config3, defaults3 = {}) {
+        if (!isObject2(config3)) {
+          throw new TypeError("constructor expected a config object");
+        }
+        Object.assign(
+          this,
+          {
+            labelNames: [],
+            registers: [Registry2.globalRegistry],
+            aggregator: "sum",
+            enableExemplars: false
+          },
+          defaults3,
+          config3
+        );
+        if (!this.registers) {
+          this.registers = [Registry2.globalRegistry];
+        }
+        if (!this.help) {
+          throw new Error("Missing mandatory help parameter");
+        }
+        if (!this.name) {
+          throw new Error("Missing mandatory name parameter");
+        }
+        if (!validateMetricName(this.name)) {
+          throw new Error("Invalid metric name");
+        }
+        if (!validateLabelName(this.labelNames)) {
+          throw new Error("Invalid label name");
+        }
+        if (this.collect && typeof this.collect !== "function") {
+          throw new Error('Optional "collect" parameter must be a function');
+        }
+        if (this.labelNames) {
+          this.sortedLabelNames = [...this.labelNames].sort();
+        } else {
+          this.sortedLabelNames = [];
+        }
+        this.reset();
+        for (const register2 of this.registers) {
+          if (this.enableExemplars && register2.contentType === Registry2.PROMETHEUS_CONTENT_TYPE) {
+            throw new TypeError(
+              "Exemplars are supported only on OpenMetrics registries"
+            );
+          }
+          register2.registerMetric(this);
+        }
+      }
+      reset() {
+      }
+    };
+    module2.exports = { Metric };
+  }
+});
+
+// node_modules/prom-client/lib/exemplar.js
+var require_exemplar = __commonJS({
+  "node_modules/prom-client/lib/exemplar.js"(exports2, module2) {
+    "use strict";
+    var Exemplar = class {
+      constructor(labelSet = {}, value = null) {
+        this.labelSet = labelSet;
+        this.value = value;
+      }
+      /**
+       * Validation for the label set format.
+       * https://github.com/OpenObservability/OpenMetrics/blob/d99b705f611b75fec8f450b05e344e02eea6921d/specification/OpenMetrics.md#exemplars
+       *
+       * @param {object} labelSet - Exemplar labels.
+       * @throws {RangeError}
+       * @return {void}
+       */
+      validateExemplarLabelSet(labelSet) {
+        let res = "";
+        for (const [labelName, labelValue] of Object.entries(labelSet)) {
+          res += `${labelName}${labelValue}`;
+        }
+        if (res.length > 128) {
+          throw new RangeError(
+            "Label set size must be smaller than 128 UTF-8 chars"
+          );
+        }
+      }
+    };
+    module2.exports = Exemplar;
+  }
+});
+
+// node_modules/prom-client/lib/counter.js
+var require_counter = __commonJS({
+  "node_modules/prom-client/lib/counter.js"(exports2, module2) {
+    "use strict";
+    var util = __require("util");
+    var {
+      hashObject,
+      isObject: isObject2,
+      getLabels,
+      removeLabels,
+      nowTimestamp
+    } = require_util();
+    var { validateLabel } = require_validation();
+    var { Metric } = require_metric();
+    var Exemplar = require_exemplar();
+    var Counter2 = class extends Metric {
+      constructor(config3) {
+        super(config3);
+        this.type = "counter";
+        this.defaultLabels = {};
+        this.defaultValue = 1;
+        this.defaultExemplarLabelSet = {};
+        if (config3.enableExemplars) {
+          this.enableExemplars = true;
+          this.inc = this.incWithExemplar;
+        } else {
+          this.inc = this.incWithoutExemplar;
+        }
+      }
+      /**
+       * Increment counter
+       * @param {object} labels - What label you want to be incremented
+       * @param {Number} value - Value to increment, if omitted increment with 1
+       * @returns {object} results - object with information about the inc operation
+       * @returns {string} results.labelHash - hash representation of the labels
+       */
+      incWithoutExemplar(labels, value) {
+        let hash2 = "";
+        if (isObject2(labels)) {
+          hash2 = hashObject(labels, this.sortedLabelNames);
+          validateLabel(this.labelNames, labels);
+        } else {
+          value = labels;
+          labels = {};
+        }
+        if (value && !Number.isFinite(value)) {
+          throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+        }
+        if (value < 0) {
+          throw new Error("It is not possible to decrease a counter");
+        }
+        if (value === null || value === void 0) value = 1;
+        setValue(this.hashMap, value, labels, hash2);
+        return { labelHash: hash2 };
+      }
+      /**
+       * Increment counter with exemplar, same as inc but accepts labels for an
+       * exemplar.
+       * If no label is provided the current exemplar labels are kept unchanged
+       * (defaults to empty set).
+       *
+       * @param {object} incOpts - Object with options about what metric to increase
+       * @param {object} incOpts.labels - What label you want to be incremented,
+       *                                  defaults to null (metric with no labels)
+       * @param {Number} incOpts.value - Value to increment, defaults to 1
+       * @param {object} incOpts.exemplarLabels - Key-value  labels for the
+       *                                          exemplar, defaults to empty set {}
+       * @returns {void}
+       */
+      incWithExemplar({
+        labels = this.defaultLabels,
+        value = this.defaultValue,
+        exemplarLabels = this.defaultExemplarLabelSet
+      } = {}) {
+        const res = this.incWithoutExemplar(labels, value);
+        this.updateExemplar(exemplarLabels, value, res.labelHash);
+      }
+      updateExemplar(exemplarLabels, value, hash2) {
+        if (exemplarLabels === this.defaultExemplarLabelSet) return;
+        if (!isObject2(this.hashMap[hash2].exemplar)) {
+          this.hashMap[hash2].exemplar = new Exemplar();
+        }
+        this.hashMap[hash2].exemplar.validateExemplarLabelSet(exemplarLabels);
+        this.hashMap[hash2].exemplar.labelSet = exemplarLabels;
+        this.hashMap[hash2].exemplar.value = value ? value : 1;
+        this.hashMap[hash2].exemplar.timestamp = nowTimestamp();
+      }
+      /**
+       * Reset counter
+       * @returns {void}
+       */
+      reset() {
+        this.hashMap = {};
+        if (this.labelNames.length === 0) {
+          setValue(this.hashMap, 0);
+        }
+      }
+      async get() {
+        if (this.collect) {
+          const v = this.collect();
+          if (v instanceof Promise) await v;
+        }
+        return {
+          help: this.help,
+          name: this.name,
+          type: this.type,
+          values: Object.values(this.hashMap),
+          aggregator: this.aggregator
+        };
+      }
+      labels(...args) {
+        const labels = getLabels(this.labelNames, args) || {};
+        return {
+          inc: this.inc.bind(this, labels)
+        };
+      }
+      remove(...args) {
+        const labels = getLabels(this.labelNames, args) || {};
+        validateLabel(this.labelNames, labels);
+        return removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+      }
+    };
+    function setValue(hashMap, value, labels = {}, hash2 = "") {
+      if (hashMap[hash2]) {
+        hashMap[hash2].value += value;
+      } else {
+        hashMap[hash2] = { value, labels };
+      }
+      return hashMap;
+    }
+    module2.exports = Counter2;
+  }
+});
+
+// node_modules/prom-client/lib/gauge.js
+var require_gauge = __commonJS({
+  "node_modules/prom-client/lib/gauge.js"(exports2, module2) {
+    "use strict";
+    var util = __require("util");
+    var {
+      setValue,
+      setValueDelta,
+      getLabels,
+      hashObject,
+      isObject: isObject2,
+      removeLabels
+    } = require_util();
+    var { validateLabel } = require_validation();
+    var { Metric } = require_metric();
+    var Gauge2 = class extends Metric {
+      constructor(config3) {
+        super(config3);
+        this.type = "gauge";
+      }
+      /**
+       * Set a gauge to a value
+       * @param {object} labels - Object with labels and their values
+       * @param {Number} value - Value to set the gauge to, must be positive
+       * @returns {void}
+       */
+      set(labels, value) {
+        value = getValueArg(labels, value);
+        labels = getLabelArg(labels);
+        set3(this, labels, value);
+      }
+      /**
+       * Reset gauge
+       * @returns {void}
+       */
+      reset() {
+        this.hashMap = {};
+        if (this.labelNames.length === 0) {
+          setValue(this.hashMap, 0, {});
+        }
+      }
+      /**
+       * Increment a gauge value
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @param {Number} value - Value to increment - if omitted, increment with 1
+       * @returns {void}
+       */
+      inc(labels, value) {
+        value = getValueArg(labels, value);
+        labels = getLabelArg(labels);
+        if (value === void 0) value = 1;
+        setDelta(this, labels, value);
+      }
+      /**
+       * Decrement a gauge value
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @param {Number} value - Value to decrement - if omitted, decrement with 1
+       * @returns {void}
+       */
+      dec(labels, value) {
+        value = getValueArg(labels, value);
+        labels = getLabelArg(labels);
+        if (value === void 0) value = 1;
+        setDelta(this, labels, -value);
+      }
+      /**
+       * Set the gauge to current unix epoch
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @returns {void}
+       */
+      setToCurrentTime(labels) {
+        const now = Date.now() / 1e3;
+        if (labels === void 0) {
+          this.set(now);
+        } else {
+          this.set(labels, now);
+        }
+      }
+      /**
+       * Start a timer
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @returns {function} - Invoke this function to set the duration in seconds since you started the timer.
+       * @example
+       * var done = gauge.startTimer();
+       * makeXHRRequest(function(err, response) {
+       *	done(); //Duration of the request will be saved
+       * });
+       */
+      startTimer(labels) {
+        const start = process.hrtime();
+        return (endLabels) => {
+          const delta = process.hrtime(start);
+          const value = delta[0] + delta[1] / 1e9;
+          this.set(Object.assign({}, labels, endLabels), value);
+          return value;
+        };
+      }
+      async get() {
+        if (this.collect) {
+          const v = this.collect();
+          if (v instanceof Promise) await v;
+        }
+        return {
+          help: this.help,
+          name: this.name,
+          type: this.type,
+          values: Object.values(this.hashMap),
+          aggregator: this.aggregator
+        };
+      }
+      _getValue(labels) {
+        const hash2 = hashObject(labels || {}, this.sortedLabelNames);
+        return this.hashMap[hash2] ? this.hashMap[hash2].value : 0;
+      }
+      labels(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        return {
+          inc: this.inc.bind(this, labels),
+          dec: this.dec.bind(this, labels),
+          set: this.set.bind(this, labels),
+          setToCurrentTime: this.setToCurrentTime.bind(this, labels),
+          startTimer: this.startTimer.bind(this, labels)
+        };
+      }
+      remove(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+      }
+    };
+    function set3(gauge, labels, value) {
+      if (typeof value !== "number") {
+        throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+      }
+      validateLabel(gauge.labelNames, labels);
+      setValue(gauge.hashMap, value, labels);
+    }
+    function setDelta(gauge, labels, delta) {
+      if (typeof delta !== "number") {
+        throw new TypeError(`Delta is not a valid number: ${util.format(delta)}`);
+      }
+      validateLabel(gauge.labelNames, labels);
+      const hash2 = hashObject(labels, gauge.sortedLabelNames);
+      setValueDelta(gauge.hashMap, delta, labels, hash2);
+    }
+    function getLabelArg(labels) {
+      return isObject2(labels) ? labels : {};
+    }
+    function getValueArg(labels, value) {
+      return isObject2(labels) ? value : labels;
+    }
+    module2.exports = Gauge2;
+  }
+});
+
+// node_modules/prom-client/lib/histogram.js
+var require_histogram = __commonJS({
+  "node_modules/prom-client/lib/histogram.js"(exports2, module2) {
+    "use strict";
+    var util = __require("util");
+    var {
+      getLabels,
+      hashObject,
+      isObject: isObject2,
+      removeLabels,
+      nowTimestamp
+    } = require_util();
+    var { validateLabel } = require_validation();
+    var { Metric } = require_metric();
+    var Exemplar = require_exemplar();
+    var Histogram2 = class extends Metric {
+      constructor(config3) {
+        super(config3, {
+          buckets: [5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+        });
+        this.type = "histogram";
+        this.defaultLabels = {};
+        this.defaultExemplarLabelSet = {};
+        this.enableExemplars = false;
+        for (const label of this.labelNames) {
+          if (label === "le") {
+            throw new Error("le is a reserved label keyword");
+          }
+        }
+        this.upperBounds = this.buckets;
+        this.bucketValues = this.upperBounds.reduce((acc, upperBound) => {
+          acc[upperBound] = 0;
+          return acc;
+        }, {});
+        if (config3.enableExemplars) {
+          this.enableExemplars = true;
+          this.bucketExemplars = this.upperBounds.reduce((acc, upperBound) => {
+            acc[upperBound] = null;
+            return acc;
+          }, {});
+          Object.freeze(this.bucketExemplars);
+          this.observe = this.observeWithExemplar;
+        } else {
+          this.observe = this.observeWithoutExemplar;
+        }
+        Object.freeze(this.bucketValues);
+        Object.freeze(this.upperBounds);
+        if (this.labelNames.length === 0) {
+          this.hashMap = {
+            [hashObject({})]: createBaseValues(
+              {},
+              this.bucketValues,
+              this.bucketExemplars
+            )
+          };
+        }
+      }
+      /**
+       * Observe a value in histogram
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @param {Number} value - Value to observe in the histogram
+       * @returns {void}
+       */
+      observeWithoutExemplar(labels, value) {
+        observe.call(this, labels === 0 ? 0 : labels || {})(value);
+      }
+      observeWithExemplar({
+        labels = this.defaultLabels,
+        value,
+        exemplarLabels = this.defaultExemplarLabelSet
+      } = {}) {
+        observe.call(this, labels === 0 ? 0 : labels || {})(value);
+        this.updateExemplar(labels, value, exemplarLabels);
+      }
+      updateExemplar(labels, value, exemplarLabels) {
+        if (Object.keys(exemplarLabels).length === 0) return;
+        const hash2 = hashObject(labels, this.sortedLabelNames);
+        const bound = findBound(this.upperBounds, value);
+        const { bucketExemplars } = this.hashMap[hash2];
+        let exemplar = bucketExemplars[bound];
+        if (!isObject2(exemplar)) {
+          exemplar = new Exemplar();
+          bucketExemplars[bound] = exemplar;
+        }
+        exemplar.validateExemplarLabelSet(exemplarLabels);
+        exemplar.labelSet = exemplarLabels;
+        exemplar.value = value;
+        exemplar.timestamp = nowTimestamp();
+      }
+      async get() {
+        const data = await this.getForPromString();
+        data.values = data.values.map(splayLabels);
+        return data;
+      }
+      async getForPromString() {
+        if (this.collect) {
+          const v = this.collect();
+          if (v instanceof Promise) await v;
+        }
+        const data = Object.values(this.hashMap);
+        const values = data.map(extractBucketValuesForExport(this)).reduce(addSumAndCountForExport(this), []);
+        return {
+          name: this.name,
+          help: this.help,
+          type: this.type,
+          values,
+          aggregator: this.aggregator
+        };
+      }
+      reset() {
+        this.hashMap = {};
+      }
+      /**
+       * Initialize the metrics for the given combination of labels to zero
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @returns {void}
+       */
+      zero(labels) {
+        const hash2 = hashObject(labels, this.sortedLabelNames);
+        this.hashMap[hash2] = createBaseValues(
+          labels,
+          this.bucketValues,
+          this.bucketExemplars
+        );
+      }
+      /**
+       * Start a timer that could be used to logging durations
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @param {object} exemplarLabels - Object with labels for exemplar where key is the label key and value is label value. Can only be one level deep
+       * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+       * @example
+       * var end = histogram.startTimer();
+       * makeExpensiveXHRRequest(function(err, res) {
+       * 	const duration = end(); //Observe the duration of expensiveXHRRequest and returns duration in seconds
+       * 	console.log('Duration', duration);
+       * });
+       */
+      startTimer(labels, exemplarLabels) {
+        return this.enableExemplars ? startTimerWithExemplar.call(this, labels, exemplarLabels)() : startTimer.call(this, labels)();
+      }
+      labels(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        return {
+          observe: observe.call(this, labels),
+          startTimer: startTimer.call(this, labels)
+        };
+      }
+      remove(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+      }
+    };
+    function startTimer(startLabels) {
+      return () => {
+        const start = process.hrtime();
+        return (endLabels) => {
+          const delta = process.hrtime(start);
+          const value = delta[0] + delta[1] / 1e9;
+          this.observe(Object.assign({}, startLabels, endLabels), value);
+          return value;
+        };
+      };
+    }
+    function startTimerWithExemplar(startLabels, startExemplarLabels) {
+      return () => {
+        const start = process.hrtime();
+        return (endLabels, endExemplarLabels) => {
+          const delta = process.hrtime(start);
+          const value = delta[0] + delta[1] / 1e9;
+          this.observe({
+            labels: Object.assign({}, startLabels, endLabels),
+            value,
+            exemplarLabels: Object.assign(
+              {},
+              startExemplarLabels,
+              endExemplarLabels
+            )
+          });
+          return value;
+        };
+      };
+    }
+    function setValuePair(labels, value, metricName, exemplar, sharedLabels = {}) {
+      return {
+        labels,
+        sharedLabels,
+        value,
+        metricName,
+        exemplar
+      };
+    }
+    function findBound(upperBounds, value) {
+      for (let i2 = 0; i2 < upperBounds.length; i2++) {
+        const bound = upperBounds[i2];
+        if (value <= bound) {
+          return bound;
+        }
+      }
+      return -1;
+    }
+    function observe(labels) {
+      return (value) => {
+        const labelValuePair = convertLabelsAndValues(labels, value);
+        validateLabel(this.labelNames, labelValuePair.labels);
+        if (!Number.isFinite(labelValuePair.value)) {
+          throw new TypeError(
+            `Value is not a valid number: ${util.format(labelValuePair.value)}`
+          );
+        }
+        const hash2 = hashObject(labelValuePair.labels, this.sortedLabelNames);
+        let valueFromMap = this.hashMap[hash2];
+        if (!valueFromMap) {
+          valueFromMap = createBaseValues(
+            labelValuePair.labels,
+            this.bucketValues,
+            this.bucketExemplars
+          );
+        }
+        const b = findBound(this.upperBounds, labelValuePair.value);
+        valueFromMap.sum += labelValuePair.value;
+        valueFromMap.count += 1;
+        if (Object.prototype.hasOwnProperty.call(valueFromMap.bucketValues, b)) {
+          valueFromMap.bucketValues[b] += 1;
+        }
+        this.hashMap[hash2] = valueFromMap;
+      };
+    }
+    function createBaseValues(labels, bucketValues, bucketExemplars) {
+      const result = {
+        labels,
+        bucketValues: { ...bucketValues },
+        sum: 0,
+        count: 0
+      };
+      if (bucketExemplars) {
+        result.bucketExemplars = { ...bucketExemplars };
+      }
+      return result;
+    }
+    function convertLabelsAndValues(labels, value) {
+      return isObject2(labels) ? {
+        labels,
+        value
+      } : {
+        value: labels,
+        labels: {}
+      };
+    }
+    function extractBucketValuesForExport(histogram) {
+      const name = `${histogram.name}_bucket`;
+      return (bucketData) => {
+        let acc = 0;
+        const buckets = histogram.upperBounds.map((upperBound) => {
+          acc += bucketData.bucketValues[upperBound];
+          return setValuePair(
+            { le: upperBound },
+            acc,
+            name,
+            bucketData.bucketExemplars ? bucketData.bucketExemplars[upperBound] : null,
+            bucketData.labels
+          );
+        });
+        return { buckets, data: bucketData };
+      };
+    }
+    function addSumAndCountForExport(histogram) {
+      return (acc, d) => {
+        acc.push(...d.buckets);
+        const infLabel = { le: "+Inf" };
+        acc.push(
+          setValuePair(
+            infLabel,
+            d.data.count,
+            `${histogram.name}_bucket`,
+            d.data.bucketExemplars ? d.data.bucketExemplars["-1"] : null,
+            d.data.labels
+          ),
+          setValuePair(
+            {},
+            d.data.sum,
+            `${histogram.name}_sum`,
+            void 0,
+            d.data.labels
+          ),
+          setValuePair(
+            {},
+            d.data.count,
+            `${histogram.name}_count`,
+            void 0,
+            d.data.labels
+          )
+        );
+        return acc;
+      };
+    }
+    function splayLabels(bucket) {
+      const { sharedLabels, labels, ...newBucket } = bucket;
+      for (const label of Object.keys(sharedLabels)) {
+        labels[label] = sharedLabels[label];
+      }
+      newBucket.labels = labels;
+      return newBucket;
+    }
+    module2.exports = Histogram2;
+  }
+});
+
+// node_modules/bintrees/lib/treebase.js
+var require_treebase = __commonJS({
+  "node_modules/bintrees/lib/treebase.js"(exports2, module2) {
+    function TreeBase() {
+    }
+    TreeBase.prototype.clear = function() {
+      this._root = null;
+      this.size = 0;
+    };
+    TreeBase.prototype.find = function(data) {
+      var res = this._root;
+      while (res !== null) {
+        var c = this._comparator(data, res.data);
+        if (c === 0) {
+          return res.data;
+        } else {
+          res = res.get_child(c > 0);
+        }
+      }
+      return null;
+    };
+    TreeBase.prototype.findIter = function(data) {
+      var res = this._root;
+      var iter = this.iterator();
+      while (res !== null) {
+        var c = this._comparator(data, res.data);
+        if (c === 0) {
+          iter._cursor = res;
+          return iter;
+        } else {
+          iter._ancestors.push(res);
+          res = res.get_child(c > 0);
+        }
+      }
+      return null;
+    };
+    TreeBase.prototype.lowerBound = function(item) {
+      var cur = this._root;
+      var iter = this.iterator();
+      var cmp = this._comparator;
+      while (cur !== null) {
+        var c = cmp(item, cur.data);
+        if (c === 0) {
+          iter._cursor = cur;
+          return iter;
+        }
+        iter._ancestors.push(cur);
+        cur = cur.get_child(c > 0);
+      }
+      for (var i2 = iter._ancestors.length - 1; i2 >= 0; --i2) {
+        cur = iter._ancestors[i2];
+        if (cmp(item, cur.data) < 0) {
+          iter._cursor = cur;
+          iter._ancestors.length = i2;
+          return iter;
+        }
+      }
+      iter._ancestors.length = 0;
+      return iter;
+    };
+    TreeBase.prototype.upperBound = function(item) {
+      var iter = this.lowerBound(item);
+      var cmp = this._comparator;
+      while (iter.data() !== null && cmp(iter.data(), item) === 0) {
+        iter.next();
+      }
+      return iter;
+    };
+    TreeBase.prototype.min = function() {
+      var res = this._root;
+      if (res === null) {
+        return null;
+      }
+      while (res.left !== null) {
+        res = res.left;
+      }
+      return res.data;
+    };
+    TreeBase.prototype.max = function() {
+      var res = this._root;
+      if (res === null) {
+        return null;
+      }
+      while (res.right !== null) {
+        res = res.right;
+      }
+      return res.data;
+    };
+    TreeBase.prototype.iterator = function() {
+      return new Iterator(this);
+    };
+    TreeBase.prototype.each = function(cb) {
+      var it = this.iterator(), data;
+      while ((data = it.next()) !== null) {
+        if (cb(data) === false) {
+          return;
+        }
+      }
+    };
+    TreeBase.prototype.reach = function(cb) {
+      var it = this.iterator(), data;
+      while ((data = it.prev()) !== null) {
+        if (cb(data) === false) {
+          return;
+        }
+      }
+    };
+    function Iterator(tree) {
+      this._tree = tree;
+      this._ancestors = [];
+      this._cursor = null;
+    }
+    Iterator.prototype.data = function() {
+      return this._cursor !== null ? this._cursor.data : null;
+    };
+    Iterator.prototype.next = function() {
+      if (this._cursor === null) {
+        var root = this._tree._root;
+        if (root !== null) {
+          this._minNode(root);
+        }
+      } else {
+        if (this._cursor.right === null) {
+          var save;
+          do {
+            save = this._cursor;
+            if (this._ancestors.length) {
+              this._cursor = this._ancestors.pop();
+            } else {
+              this._cursor = null;
+              break;
+            }
+          } while (this._cursor.right === save);
+        } else {
+          this._ancestors.push(this._cursor);
+          this._minNode(this._cursor.right);
+        }
+      }
+      return this._cursor !== null ? this._cursor.data : null;
+    };
+    Iterator.prototype.prev = function() {
+      if (this._cursor === null) {
+        var root = this._tree._root;
+        if (root !== null) {
+          this._maxNode(root);
+        }
+      } else {
+        if (this._cursor.left === null) {
+          var save;
+          do {
+            save = this._cursor;
+            if (this._ancestors.length) {
+              this._cursor = this._ancestors.pop();
+            } else {
+              this._cursor = null;
+              break;
+            }
+          } while (this._cursor.left === save);
+        } else {
+          this._ancestors.push(this._cursor);
+          this._maxNode(this._cursor.left);
+        }
+      }
+      return this._cursor !== null ? this._cursor.data : null;
+    };
+    Iterator.prototype._minNode = function(start) {
+      while (start.left !== null) {
+        this._ancestors.push(start);
+        start = start.left;
+      }
+      this._cursor = start;
+    };
+    Iterator.prototype._maxNode = function(start) {
+      while (start.right !== null) {
+        this._ancestors.push(start);
+        start = start.right;
+      }
+      this._cursor = start;
+    };
+    module2.exports = TreeBase;
+  }
+});
+
+// node_modules/bintrees/lib/rbtree.js
+var require_rbtree = __commonJS({
+  "node_modules/bintrees/lib/rbtree.js"(exports2, module2) {
+    var TreeBase = require_treebase();
+    function Node(data) {
+      this.data = data;
+      this.left = null;
+      this.right = null;
+      this.red = true;
+    }
+    Node.prototype.get_child = function(dir) {
+      return dir ? this.right : this.left;
+    };
+    Node.prototype.set_child = function(dir, val) {
+      if (dir) {
+        this.right = val;
+      } else {
+        this.left = val;
+      }
+    };
+    function RBTree(comparator) {
+      this._root = null;
+      this._comparator = comparator;
+      this.size = 0;
+    }
+    RBTree.prototype = new TreeBase();
+    RBTree.prototype.insert = function(data) {
+      var ret2 = false;
+      if (this._root === null) {
+        this._root = new Node(data);
+        ret2 = true;
+        this.size++;
+      } else {
+        var head2 = new Node(void 0);
+        var dir = 0;
+        var last = 0;
+        var gp = null;
+        var ggp = head2;
+        var p = null;
+        var node2 = this._root;
+        ggp.right = this._root;
+        while (true) {
+          if (node2 === null) {
+            node2 = new Node(data);
+            p.set_child(dir, node2);
+            ret2 = true;
+            this.size++;
+          } else if (is_red(node2.left) && is_red(node2.right)) {
+            node2.red = true;
+            node2.left.red = false;
+            node2.right.red = false;
+          }
+          if (is_red(node2) && is_red(p)) {
+            var dir2 = ggp.right === gp;
+            if (node2 === p.get_child(last)) {
+              ggp.set_child(dir2, single_rotate(gp, !last));
+            } else {
+              ggp.set_child(dir2, double_rotate(gp, !last));
+            }
+          }
+          var cmp = this._comparator(node2.data, data);
+          if (cmp === 0) {
+            break;
+          }
+          last = dir;
+          dir = cmp < 0;
+          if (gp !== null) {
+            ggp = gp;
+          }
+          gp = p;
+          p = node2;
+          node2 = node2.get_child(dir);
+        }
+        this._root = head2.right;
+      }
+      this._root.red = false;
+      return ret2;
+    };
+    RBTree.prototype.remove = function(data) {
+      if (this._root === null) {
+        return false;
+      }
+      var head2 = new Node(void 0);
+      var node2 = head2;
+      node2.right = this._root;
+      var p = null;
+      var gp = null;
+      var found = null;
+      var dir = 1;
+      while (node2.get_child(dir) !== null) {
+        var last = dir;
+        gp = p;
+        p = node2;
+        node2 = node2.get_child(dir);
+        var cmp = this._comparator(data, node2.data);
+        dir = cmp > 0;
+        if (cmp === 0) {
+          found = node2;
+        }
+        if (!is_red(node2) && !is_red(node2.get_child(dir))) {
+          if (is_red(node2.get_child(!dir))) {
+            var sr = single_rotate(node2, dir);
+            p.set_child(last, sr);
+            p = sr;
+          } else if (!is_red(node2.get_child(!dir))) {
+            var sibling = p.get_child(!last);
+            if (sibling !== null) {
+              if (!is_red(sibling.get_child(!last)) && !is_red(sibling.get_child(last))) {
+                p.red = false;
+                sibling.red = true;
+                node2.red = true;
+              } else {
+                var dir2 = gp.right === p;
+                if (is_red(sibling.get_child(last))) {
+                  gp.set_child(dir2, double_rotate(p, last));
+                } else if (is_red(sibling.get_child(!last))) {
+                  gp.set_child(dir2, single_rotate(p, last));
+                }
+                var gpc = gp.get_child(dir2);
+                gpc.red = true;
+                node2.red = true;
+                gpc.left.red = false;
+                gpc.right.red = false;
+              }
+            }
+          }
+        }
+      }
+      if (found !== null) {
+        found.data = node2.data;
+        p.set_child(p.right === node2, node2.get_child(node2.left === null));
+        this.size--;
+      }
+      this._root = head2.right;
+      if (this._root !== null) {
+        this._root.red = false;
+      }
+      return found !== null;
+    };
+    function is_red(node2) {
+      return node2 !== null && node2.red;
+    }
+    function single_rotate(root, dir) {
+      var save = root.get_child(!dir);
+      root.set_child(!dir, save.get_child(dir));
+      save.set_child(dir, root);
+      root.red = true;
+      save.red = false;
+      return save;
+    }
+    function double_rotate(root, dir) {
+      root.set_child(!dir, single_rotate(root.get_child(!dir), !dir));
+      return single_rotate(root, dir);
+    }
+    module2.exports = RBTree;
+  }
+});
+
+// node_modules/bintrees/lib/bintree.js
+var require_bintree = __commonJS({
+  "node_modules/bintrees/lib/bintree.js"(exports2, module2) {
+    var TreeBase = require_treebase();
+    function Node(data) {
+      this.data = data;
+      this.left = null;
+      this.right = null;
+    }
+    Node.prototype.get_child = function(dir) {
+      return dir ? this.right : this.left;
+    };
+    Node.prototype.set_child = function(dir, val) {
+      if (dir) {
+        this.right = val;
+      } else {
+        this.left = val;
+      }
+    };
+    function BinTree(comparator) {
+      this._root = null;
+      this._comparator = comparator;
+      this.size = 0;
+    }
+    BinTree.prototype = new TreeBase();
+    BinTree.prototype.insert = function(data) {
+      if (this._root === null) {
+        this._root = new Node(data);
+        this.size++;
+        return true;
+      }
+      var dir = 0;
+      var p = null;
+      var node2 = this._root;
+      while (true) {
+        if (node2 === null) {
+          node2 = new Node(data);
+          p.set_child(dir, node2);
+          ret = true;
+          this.size++;
+          return true;
+        }
+        if (this._comparator(node2.data, data) === 0) {
+          return false;
+        }
+        dir = this._comparator(node2.data, data) < 0;
+        p = node2;
+        node2 = node2.get_child(dir);
+      }
+    };
+    BinTree.prototype.remove = function(data) {
+      if (this._root === null) {
+        return false;
+      }
+      var head2 = new Node(void 0);
+      var node2 = head2;
+      node2.right = this._root;
+      var p = null;
+      var found = null;
+      var dir = 1;
+      while (node2.get_child(dir) !== null) {
+        p = node2;
+        node2 = node2.get_child(dir);
+        var cmp = this._comparator(data, node2.data);
+        dir = cmp > 0;
+        if (cmp === 0) {
+          found = node2;
+        }
+      }
+      if (found !== null) {
+        found.data = node2.data;
+        p.set_child(p.right === node2, node2.get_child(node2.left === null));
+        this._root = head2.right;
+        this.size--;
+        return true;
+      } else {
+        return false;
+      }
+    };
+    module2.exports = BinTree;
+  }
+});
+
+// node_modules/bintrees/index.js
+var require_bintrees = __commonJS({
+  "node_modules/bintrees/index.js"(exports2, module2) {
+    module2.exports = {
+      RBTree: require_rbtree(),
+      BinTree: require_bintree()
+    };
+  }
+});
+
+// node_modules/tdigest/tdigest.js
+var require_tdigest = __commonJS({
+  "node_modules/tdigest/tdigest.js"(exports2, module2) {
+    var RBTree = require_bintrees().RBTree;
+    function TDigest(delta, K, CX) {
+      this.discrete = delta === false;
+      this.delta = delta || 0.01;
+      this.K = K === void 0 ? 25 : K;
+      this.CX = CX === void 0 ? 1.1 : CX;
+      this.centroids = new RBTree(compare_centroid_means);
+      this.nreset = 0;
+      this.reset();
+    }
+    TDigest.prototype.reset = function() {
+      this.centroids.clear();
+      this.n = 0;
+      this.nreset += 1;
+      this.last_cumulate = 0;
+    };
+    TDigest.prototype.size = function() {
+      return this.centroids.size;
+    };
+    TDigest.prototype.toArray = function(everything) {
+      var result = [];
+      if (everything) {
+        this._cumulate(true);
+        this.centroids.each(function(c) {
+          result.push(c);
+        });
+      } else {
+        this.centroids.each(function(c) {
+          result.push({ mean: c.mean, n: c.n });
+        });
+      }
+      return result;
+    };
+    TDigest.prototype.summary = function() {
+      var approx = this.discrete ? "exact " : "approximating ";
+      var s = [
+        approx + this.n + " samples using " + this.size() + " centroids",
+        "min = " + this.percentile(0),
+        "Q1  = " + this.percentile(0.25),
+        "Q2  = " + this.percentile(0.5),
+        "Q3  = " + this.percentile(0.75),
+        "max = " + this.percentile(1)
+      ];
+      return s.join("\n");
+    };
+    function compare_centroid_means(a, b) {
+      return a.mean > b.mean ? 1 : a.mean < b.mean ? -1 : 0;
+    }
+    function compare_centroid_mean_cumns(a, b) {
+      return a.mean_cumn - b.mean_cumn;
+    }
+    TDigest.prototype.push = function(x2, n) {
+      n = n || 1;
+      x2 = Array.isArray(x2) ? x2 : [x2];
+      for (var i2 = 0; i2 < x2.length; i2++) {
+        this._digest(x2[i2], n);
+      }
+    };
+    TDigest.prototype.push_centroid = function(c) {
+      c = Array.isArray(c) ? c : [c];
+      for (var i2 = 0; i2 < c.length; i2++) {
+        this._digest(c[i2].mean, c[i2].n);
+      }
+    };
+    TDigest.prototype._cumulate = function(exact) {
+      if (this.n === this.last_cumulate || !exact && this.CX && this.CX > this.n / this.last_cumulate) {
+        return;
+      }
+      var cumn = 0;
+      this.centroids.each(function(c) {
+        c.mean_cumn = cumn + c.n / 2;
+        cumn = c.cumn = cumn + c.n;
+      });
+      this.n = this.last_cumulate = cumn;
+    };
+    TDigest.prototype.find_nearest = function(x2) {
+      if (this.size() === 0) {
+        return null;
+      }
+      var iter = this.centroids.lowerBound({ mean: x2 });
+      var c = iter.data() === null ? iter.prev() : iter.data();
+      if (c.mean === x2 || this.discrete) {
+        return c;
+      }
+      var prev = iter.prev();
+      if (prev && Math.abs(prev.mean - x2) < Math.abs(c.mean - x2)) {
+        return prev;
+      } else {
+        return c;
+      }
+    };
+    TDigest.prototype._new_centroid = function(x2, n, cumn) {
+      var c = { mean: x2, n, cumn };
+      this.centroids.insert(c);
+      this.n += n;
+      return c;
+    };
+    TDigest.prototype._addweight = function(nearest, x2, n) {
+      if (x2 !== nearest.mean) {
+        nearest.mean += n * (x2 - nearest.mean) / (nearest.n + n);
+      }
+      nearest.cumn += n;
+      nearest.mean_cumn += n / 2;
+      nearest.n += n;
+      this.n += n;
+    };
+    TDigest.prototype._digest = function(x2, n) {
+      var min = this.centroids.min();
+      var max2 = this.centroids.max();
+      var nearest = this.find_nearest(x2);
+      if (nearest && nearest.mean === x2) {
+        this._addweight(nearest, x2, n);
+      } else if (nearest === min) {
+        this._new_centroid(x2, n, 0);
+      } else if (nearest === max2) {
+        this._new_centroid(x2, n, this.n);
+      } else if (this.discrete) {
+        this._new_centroid(x2, n, nearest.cumn);
+      } else {
+        var p = nearest.mean_cumn / this.n;
+        var max_n = Math.floor(4 * this.n * this.delta * p * (1 - p));
+        if (max_n - nearest.n >= n) {
+          this._addweight(nearest, x2, n);
+        } else {
+          this._new_centroid(x2, n, nearest.cumn);
+        }
+      }
+      this._cumulate(false);
+      if (!this.discrete && this.K && this.size() > this.K / this.delta) {
+        this.compress();
+      }
+    };
+    TDigest.prototype.bound_mean = function(x2) {
+      var iter = this.centroids.upperBound({ mean: x2 });
+      var lower = iter.prev();
+      var upper = lower.mean === x2 ? lower : iter.next();
+      return [lower, upper];
+    };
+    TDigest.prototype.p_rank = function(x_or_xlist) {
+      var xs = Array.isArray(x_or_xlist) ? x_or_xlist : [x_or_xlist];
+      var ps = xs.map(this._p_rank, this);
+      return Array.isArray(x_or_xlist) ? ps : ps[0];
+    };
+    TDigest.prototype._p_rank = function(x2) {
+      if (this.size() === 0) {
+        return void 0;
+      } else if (x2 < this.centroids.min().mean) {
+        return 0;
+      } else if (x2 > this.centroids.max().mean) {
+        return 1;
+      }
+      this._cumulate(true);
+      var bound = this.bound_mean(x2);
+      var lower = bound[0], upper = bound[1];
+      if (this.discrete) {
+        return lower.cumn / this.n;
+      } else {
+        var cumn = lower.mean_cumn;
+        if (lower !== upper) {
+          cumn += (x2 - lower.mean) * (upper.mean_cumn - lower.mean_cumn) / (upper.mean - lower.mean);
+        }
+        return cumn / this.n;
+      }
+    };
+    TDigest.prototype.bound_mean_cumn = function(cumn) {
+      this.centroids._comparator = compare_centroid_mean_cumns;
+      var iter = this.centroids.upperBound({ mean_cumn: cumn });
+      this.centroids._comparator = compare_centroid_means;
+      var lower = iter.prev();
+      var upper = lower && lower.mean_cumn === cumn ? lower : iter.next();
+      return [lower, upper];
+    };
+    TDigest.prototype.percentile = function(p_or_plist) {
+      var ps = Array.isArray(p_or_plist) ? p_or_plist : [p_or_plist];
+      var qs = ps.map(this._percentile, this);
+      return Array.isArray(p_or_plist) ? qs : qs[0];
+    };
+    TDigest.prototype._percentile = function(p) {
+      if (this.size() === 0) {
+        return void 0;
+      }
+      this._cumulate(true);
+      var h = this.n * p;
+      var bound = this.bound_mean_cumn(h);
+      var lower = bound[0], upper = bound[1];
+      if (upper === lower || lower === null || upper === null) {
+        return (lower || upper).mean;
+      } else if (!this.discrete) {
+        return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);
+      } else if (h <= lower.cumn) {
+        return lower.mean;
+      } else {
+        return upper.mean;
+      }
+    };
+    function pop_random(choices) {
+      var idx = Math.floor(Math.random() * choices.length);
+      return choices.splice(idx, 1)[0];
+    }
+    TDigest.prototype.compress = function() {
+      if (this.compressing) {
+        return;
+      }
+      var points = this.toArray();
+      this.reset();
+      this.compressing = true;
+      while (points.length > 0) {
+        this.push_centroid(pop_random(points));
+      }
+      this._cumulate(true);
+      this.compressing = false;
+    };
+    function Digest(config3) {
+      this.config = config3 || {};
+      this.mode = this.config.mode || "auto";
+      TDigest.call(this, this.mode === "cont" ? config3.delta : false);
+      this.digest_ratio = this.config.ratio || 0.9;
+      this.digest_thresh = this.config.thresh || 1e3;
+      this.n_unique = 0;
+    }
+    Digest.prototype = Object.create(TDigest.prototype);
+    Digest.prototype.constructor = Digest;
+    Digest.prototype.push = function(x_or_xlist) {
+      TDigest.prototype.push.call(this, x_or_xlist);
+      this.check_continuous();
+    };
+    Digest.prototype._new_centroid = function(x2, n, cumn) {
+      this.n_unique += 1;
+      TDigest.prototype._new_centroid.call(this, x2, n, cumn);
+    };
+    Digest.prototype._addweight = function(nearest, x2, n) {
+      if (nearest.n === 1) {
+        this.n_unique -= 1;
+      }
+      TDigest.prototype._addweight.call(this, nearest, x2, n);
+    };
+    Digest.prototype.check_continuous = function() {
+      if (this.mode !== "auto" || this.size() < this.digest_thresh) {
+        return false;
+      }
+      if (this.n_unique / this.size() > this.digest_ratio) {
+        this.mode = "cont";
+        this.discrete = false;
+        this.delta = this.config.delta || 0.01;
+        this.compress();
+        return true;
+      }
+      return false;
+    };
+    module2.exports = {
+      "TDigest": TDigest,
+      "Digest": Digest
+    };
+  }
+});
+
+// node_modules/prom-client/lib/timeWindowQuantiles.js
+var require_timeWindowQuantiles = __commonJS({
+  "node_modules/prom-client/lib/timeWindowQuantiles.js"(exports2, module2) {
+    "use strict";
+    var { TDigest } = require_tdigest();
+    var TimeWindowQuantiles = class {
+      constructor(maxAgeSeconds, ageBuckets) {
+        this.maxAgeSeconds = maxAgeSeconds || 0;
+        this.ageBuckets = ageBuckets || 0;
+        this.shouldRotate = maxAgeSeconds && ageBuckets;
+        this.ringBuffer = Array(ageBuckets).fill(new TDigest());
+        this.currentBuffer = 0;
+        this.lastRotateTimestampMillis = Date.now();
+        this.durationBetweenRotatesMillis = maxAgeSeconds * 1e3 / ageBuckets || Infinity;
+      }
+      size() {
+        const bucket = rotate.call(this);
+        return bucket.size();
+      }
+      percentile(quantile) {
+        const bucket = rotate.call(this);
+        return bucket.percentile(quantile);
+      }
+      push(value) {
+        rotate.call(this);
+        this.ringBuffer.forEach((bucket) => {
+          bucket.push(value);
+        });
+      }
+      reset() {
+        this.ringBuffer.forEach((bucket) => {
+          bucket.reset();
+        });
+      }
+      compress() {
+        this.ringBuffer.forEach((bucket) => {
+          bucket.compress();
+        });
+      }
+    };
+    function rotate() {
+      let timeSinceLastRotateMillis = Date.now() - this.lastRotateTimestampMillis;
+      while (timeSinceLastRotateMillis > this.durationBetweenRotatesMillis && this.shouldRotate) {
+        this.ringBuffer[this.currentBuffer] = new TDigest();
+        if (++this.currentBuffer >= this.ringBuffer.length) {
+          this.currentBuffer = 0;
+        }
+        timeSinceLastRotateMillis -= this.durationBetweenRotatesMillis;
+        this.lastRotateTimestampMillis += this.durationBetweenRotatesMillis;
+      }
+      return this.ringBuffer[this.currentBuffer];
+    }
+    module2.exports = TimeWindowQuantiles;
+  }
+});
+
+// node_modules/prom-client/lib/summary.js
+var require_summary = __commonJS({
+  "node_modules/prom-client/lib/summary.js"(exports2, module2) {
+    "use strict";
+    var util = __require("util");
+    var { getLabels, hashObject, removeLabels } = require_util();
+    var { validateLabel } = require_validation();
+    var { Metric } = require_metric();
+    var timeWindowQuantiles = require_timeWindowQuantiles();
+    var DEFAULT_COMPRESS_COUNT = 1e3;
+    var Summary = class extends Metric {
+      constructor(config3) {
+        super(config3, {
+          percentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
+          compressCount: DEFAULT_COMPRESS_COUNT,
+          hashMap: {}
+        });
+        this.type = "summary";
+        for (const label of this.labelNames) {
+          if (label === "quantile")
+            throw new Error("quantile is a reserved label keyword");
+        }
+        if (this.labelNames.length === 0) {
+          this.hashMap = {
+            [hashObject({})]: {
+              labels: {},
+              td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+              count: 0,
+              sum: 0
+            }
+          };
+        }
+      }
+      /**
+       * Observe a value
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @param {Number} value - Value to observe
+       * @returns {void}
+       */
+      observe(labels, value) {
+        observe.call(this, labels === 0 ? 0 : labels || {})(value);
+      }
+      async get() {
+        if (this.collect) {
+          const v = this.collect();
+          if (v instanceof Promise) await v;
+        }
+        const hashKeys = Object.keys(this.hashMap);
+        const values = [];
+        hashKeys.forEach((hashKey) => {
+          const s = this.hashMap[hashKey];
+          if (s) {
+            if (this.pruneAgedBuckets && s.td.size() === 0) {
+              delete this.hashMap[hashKey];
+            } else {
+              extractSummariesForExport(s, this.percentiles).forEach((v) => {
+                values.push(v);
+              });
+              values.push(getSumForExport(s, this));
+              values.push(getCountForExport(s, this));
+            }
+          }
+        });
+        return {
+          name: this.name,
+          help: this.help,
+          type: this.type,
+          values,
+          aggregator: this.aggregator
+        };
+      }
+      reset() {
+        const data = Object.values(this.hashMap);
+        data.forEach((s) => {
+          s.td.reset();
+          s.count = 0;
+          s.sum = 0;
+        });
+      }
+      /**
+       * Start a timer that could be used to logging durations
+       * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+       * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+       * @example
+       * var end = summary.startTimer();
+       * makeExpensiveXHRRequest(function(err, res) {
+       *	end(); //Observe the duration of expensiveXHRRequest
+       * });
+       */
+      startTimer(labels) {
+        return startTimer.call(this, labels)();
+      }
+      labels(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        return {
+          observe: observe.call(this, labels),
+          startTimer: startTimer.call(this, labels)
+        };
+      }
+      remove(...args) {
+        const labels = getLabels(this.labelNames, args);
+        validateLabel(this.labelNames, labels);
+        removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+      }
+    };
+    function extractSummariesForExport(summaryOfLabels, percentiles) {
+      summaryOfLabels.td.compress();
+      return percentiles.map((percentile) => {
+        const percentileValue = summaryOfLabels.td.percentile(percentile);
+        return {
+          labels: Object.assign({ quantile: percentile }, summaryOfLabels.labels),
+          value: percentileValue ? percentileValue : 0
+        };
+      });
+    }
+    function getCountForExport(value, summary) {
+      return {
+        metricName: `${summary.name}_count`,
+        labels: value.labels,
+        value: value.count
+      };
+    }
+    function getSumForExport(value, summary) {
+      return {
+        metricName: `${summary.name}_sum`,
+        labels: value.labels,
+        value: value.sum
+      };
+    }
+    function startTimer(startLabels) {
+      return () => {
+        const start = process.hrtime();
+        return (endLabels) => {
+          const delta = process.hrtime(start);
+          const value = delta[0] + delta[1] / 1e9;
+          this.observe(Object.assign({}, startLabels, endLabels), value);
+          return value;
+        };
+      };
+    }
+    function observe(labels) {
+      return (value) => {
+        const labelValuePair = convertLabelsAndValues(labels, value);
+        validateLabel(this.labelNames, labels);
+        if (!Number.isFinite(labelValuePair.value)) {
+          throw new TypeError(
+            `Value is not a valid number: ${util.format(labelValuePair.value)}`
+          );
+        }
+        const hash2 = hashObject(labelValuePair.labels, this.sortedLabelNames);
+        let summaryOfLabel = this.hashMap[hash2];
+        if (!summaryOfLabel) {
+          summaryOfLabel = {
+            labels: labelValuePair.labels,
+            td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+            count: 0,
+            sum: 0
+          };
+        }
+        summaryOfLabel.td.push(labelValuePair.value);
+        summaryOfLabel.count++;
+        if (summaryOfLabel.count % this.compressCount === 0) {
+          summaryOfLabel.td.compress();
+        }
+        summaryOfLabel.sum += labelValuePair.value;
+        this.hashMap[hash2] = summaryOfLabel;
+      };
+    }
+    function convertLabelsAndValues(labels, value) {
+      if (value === void 0) {
+        return {
+          value: labels,
+          labels: {}
+        };
+      }
+      return {
+        labels,
+        value
+      };
+    }
+    module2.exports = Summary;
+  }
+});
+
+// node_modules/prom-client/lib/pushgateway.js
+var require_pushgateway = __commonJS({
+  "node_modules/prom-client/lib/pushgateway.js"(exports2, module2) {
+    "use strict";
+    var url2 = __require("url");
+    var http = __require("http");
+    var https = __require("https");
+    var { gzipSync } = __require("zlib");
+    var { globalRegistry: globalRegistry2 } = require_registry();
+    var Pushgateway = class {
+      constructor(gatewayUrl, options2, registry2) {
+        if (!registry2) {
+          registry2 = globalRegistry2;
+        }
+        this.registry = registry2;
+        this.gatewayUrl = gatewayUrl;
+        const { requireJobName, ...requestOptions } = {
+          requireJobName: true,
+          ...options2
+        };
+        this.requireJobName = requireJobName;
+        this.requestOptions = requestOptions;
+      }
+      pushAdd(params = {}) {
+        if (this.requireJobName && !params.jobName) {
+          throw new Error("Missing jobName parameter");
+        }
+        return useGateway.call(this, "POST", params.jobName, params.groupings);
+      }
+      push(params = {}) {
+        if (this.requireJobName && !params.jobName) {
+          throw new Error("Missing jobName parameter");
+        }
+        return useGateway.call(this, "PUT", params.jobName, params.groupings);
+      }
+      delete(params = {}) {
+        if (this.requireJobName && !params.jobName) {
+          throw new Error("Missing jobName parameter");
+        }
+        return useGateway.call(this, "DELETE", params.jobName, params.groupings);
+      }
+    };
+    async function useGateway(method, job, groupings) {
+      const gatewayUrlParsed = url2.parse(this.gatewayUrl);
+      const gatewayUrlPath = gatewayUrlParsed.pathname && gatewayUrlParsed.pathname !== "/" ? gatewayUrlParsed.pathname : "";
+      const jobPath = job ? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}` : "";
+      const path3 = `${gatewayUrlPath}/metrics${jobPath}`;
+      const target = url2.resolve(this.gatewayUrl, path3);
+      const requestParams = url2.parse(target);
+      const httpModule = isHttps(requestParams.href) ? https : http;
+      const options2 = Object.assign(requestParams, this.requestOptions, {
+        method
+      });
+      return new Promise((resolve3, reject) => {
+        if (method === "DELETE" && options2.headers) {
+          delete options2.headers["Content-Encoding"];
+        }
+        const req = httpModule.request(options2, (resp) => {
+          let body2 = "";
+          resp.setEncoding("utf8");
+          resp.on("data", (chunk) => {
+            body2 += chunk;
+          });
+          resp.on("end", () => {
+            if (resp.statusCode >= 400) {
+              reject(
+                new Error(`push failed with status ${resp.statusCode}, ${body2}`)
+              );
+            } else {
+              resolve3({ resp, body: body2 });
+            }
+          });
+        });
+        req.on("error", (err2) => {
+          reject(err2);
+        });
+        req.on("timeout", () => {
+          req.destroy(new Error("Pushgateway request timed out"));
+        });
+        if (method !== "DELETE") {
+          this.registry.metrics().then((metrics) => {
+            if (options2.headers && options2.headers["Content-Encoding"] === "gzip") {
+              metrics = gzipSync(metrics);
+            }
+            req.write(metrics);
+            req.end();
+          }).catch((err2) => {
+            reject(err2);
+          });
+        } else {
+          req.end();
+        }
+      });
+    }
+    function generateGroupings(groupings) {
+      if (!groupings) {
+        return "";
+      }
+      return Object.keys(groupings).map(
+        (key) => `/${encodeURIComponent(key)}/${encodeURIComponent(groupings[key])}`
+      ).join("");
+    }
+    function isHttps(href) {
+      return href.search(/^https/) !== -1;
+    }
+    module2.exports = Pushgateway;
+  }
+});
+
+// node_modules/prom-client/lib/bucketGenerators.js
+var require_bucketGenerators = __commonJS({
+  "node_modules/prom-client/lib/bucketGenerators.js"(exports2) {
+    "use strict";
+    exports2.linearBuckets = (start, width, count3) => {
+      if (count3 < 1) {
+        throw new Error("Linear buckets needs a positive count");
+      }
+      const buckets = new Array(count3);
+      for (let i2 = 0; i2 < count3; i2++) {
+        buckets[i2] = start + i2 * width;
+      }
+      return buckets;
+    };
+    exports2.exponentialBuckets = (start, factor, count3) => {
+      if (start <= 0) {
+        throw new Error("Exponential buckets needs a positive start");
+      }
+      if (count3 < 1) {
+        throw new Error("Exponential buckets needs a positive count");
+      }
+      if (factor <= 1) {
+        throw new Error("Exponential buckets needs a factor greater than 1");
+      }
+      const buckets = new Array(count3);
+      for (let i2 = 0; i2 < count3; i2++) {
+        buckets[i2] = start;
+        start *= factor;
+      }
+      return buckets;
+    };
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/diag/types.cjs
+var require_types = __commonJS({
+  "node_modules/@opentelemetry/api/dist/diag/types.cjs"(exports2) {
+    var DiagLogLevel = /* @__PURE__ */ (function(DiagLogLevel2) {
+      DiagLogLevel2[DiagLogLevel2["NONE"] = 0] = "NONE";
+      DiagLogLevel2[DiagLogLevel2["ERROR"] = 30] = "ERROR";
+      DiagLogLevel2[DiagLogLevel2["WARN"] = 50] = "WARN";
+      DiagLogLevel2[DiagLogLevel2["INFO"] = 60] = "INFO";
+      DiagLogLevel2[DiagLogLevel2["DEBUG"] = 70] = "DEBUG";
+      DiagLogLevel2[DiagLogLevel2["VERBOSE"] = 80] = "VERBOSE";
+      DiagLogLevel2[DiagLogLevel2["ALL"] = 9999] = "ALL";
+      return DiagLogLevel2;
+    })({});
+    exports2.DiagLogLevel = DiagLogLevel;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/version.cjs
+var require_version = __commonJS({
+  "node_modules/@opentelemetry/api/dist/version.cjs"(exports2) {
+    var VERSION19 = "1.10.0";
+    exports2.VERSION = VERSION19;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/internal/semver.cjs
+var require_semver = __commonJS({
+  "node_modules/@opentelemetry/api/dist/internal/semver.cjs"(exports2) {
+    var require_version4 = require_version();
+    var re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+    function _makeCompatibilityCheck(ownVersion) {
+      const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+      const rejectedVersions = /* @__PURE__ */ new Set();
+      const myVersionMatch = ownVersion.match(re);
+      if (!myVersionMatch) return () => false;
+      const ownVersionParsed = {
+        major: +myVersionMatch[1],
+        minor: +myVersionMatch[2],
+        patch: +myVersionMatch[3],
+        prerelease: myVersionMatch[4]
+      };
+      if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
+        return globalVersion === ownVersion;
+      };
+      function _reject(v) {
+        rejectedVersions.add(v);
+        return false;
+      }
+      function _accept(v) {
+        acceptedVersions.add(v);
+        return true;
+      }
+      return function isCompatible2(globalVersion) {
+        if (acceptedVersions.has(globalVersion)) return true;
+        if (rejectedVersions.has(globalVersion)) return false;
+        const globalVersionMatch = globalVersion.match(re);
+        if (!globalVersionMatch) return _reject(globalVersion);
+        const globalVersionParsed = {
+          major: +globalVersionMatch[1],
+          minor: +globalVersionMatch[2],
+          patch: +globalVersionMatch[3],
+          prerelease: globalVersionMatch[4]
+        };
+        if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
+        if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
+        if (ownVersionParsed.major === 0) {
+          if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
+          return _reject(globalVersion);
+        }
+        if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
+        return _reject(globalVersion);
+      };
+    }
+    var isCompatible = _makeCompatibilityCheck(require_version4.VERSION);
+    exports2._makeCompatibilityCheck = _makeCompatibilityCheck;
+    exports2.isCompatible = isCompatible;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/internal/global-utils.cjs
+var require_global_utils = __commonJS({
+  "node_modules/@opentelemetry/api/dist/internal/global-utils.cjs"(exports2) {
+    var require_version4 = require_version();
+    var require_semver2 = require_semver();
+    var major = require_version4.VERSION.split(".")[0];
+    var GLOBAL_OPENTELEMETRY_API_KEY = /* @__PURE__ */ Symbol.for(`opentelemetry.js.api.${major}`);
+    var _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
+    function _makeGlobalApi() {
+      return Object.defineProperty({}, "version", {
+        value: require_version4.VERSION,
+        enumerable: true,
+        writable: false,
+        configurable: false
+      });
+    }
+    function registerGlobal(type, instance, diag, allowOverride = false) {
+      var _global$GLOBAL_OPENTE;
+      const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
+      if (!allowOverride && api[type]) {
+        const err2 = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+        diag.error(err2.stack || err2.message);
+        return false;
+      }
+      if (api.version !== "1.10.0") {
+        const err2 = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${require_version4.VERSION}`);
+        diag.error(err2.stack || err2.message);
+        return false;
+      }
+      api[type] = instance;
+      diag.debug(`@opentelemetry/api: Registered a global for ${type} v${require_version4.VERSION}.`);
+      return true;
+    }
+    var _compatibleGlobalApi;
+    function getGlobal(type) {
+      const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+      if (api == null) return;
+      if (api !== _compatibleGlobalApi) {
+        if (!api.version || !require_semver2.isCompatible(api.version)) return;
+        _compatibleGlobalApi = api;
+      }
+      return api[type];
+    }
+    function unregisterGlobal(type, diag) {
+      diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${require_version4.VERSION}.`);
+      const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+      if (api) delete api[type];
+    }
+    exports2.getGlobal = getGlobal;
+    exports2.registerGlobal = registerGlobal;
+    exports2.unregisterGlobal = unregisterGlobal;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/diag/ComponentLogger.cjs
+var require_ComponentLogger = __commonJS({
+  "node_modules/@opentelemetry/api/dist/diag/ComponentLogger.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var DiagComponentLogger = class {
+      constructor(props) {
+        this._namespace = props.namespace || "DiagComponentLogger";
+      }
+      debug(...args) {
+        return logProxy("debug", this._namespace, args);
+      }
+      error(...args) {
+        return logProxy("error", this._namespace, args);
+      }
+      info(...args) {
+        return logProxy("info", this._namespace, args);
+      }
+      warn(...args) {
+        return logProxy("warn", this._namespace, args);
+      }
+      verbose(...args) {
+        return logProxy("verbose", this._namespace, args);
+      }
+    };
+    function logProxy(funcName, namespace, args) {
+      const logger = require_global_utils2.getGlobal("diag");
+      if (!logger) return;
+      return logger[funcName](namespace, ...args);
+    }
+    exports2.DiagComponentLogger = DiagComponentLogger;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.cjs
+var require_logLevelLogger = __commonJS({
+  "node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.cjs"(exports2) {
+    require_types();
+    function createLogLevelDiagLogger(maxLevel, logger) {
+      if (maxLevel < 0) maxLevel = 0;
+      else if (maxLevel > 9999) maxLevel = 9999;
+      logger = logger || {};
+      function _filterFunc(funcName, theLevel) {
+        const theFunc = logger[funcName];
+        if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
+        return function() {
+        };
+      }
+      return {
+        error: _filterFunc("error", 30),
+        warn: _filterFunc("warn", 50),
+        info: _filterFunc("info", 60),
+        debug: _filterFunc("debug", 70),
+        verbose: _filterFunc("verbose", 80)
+      };
+    }
+    exports2.createLogLevelDiagLogger = createLogLevelDiagLogger;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/diag.cjs
+var require_diag = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/diag.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_ComponentLogger2 = require_ComponentLogger();
+    require_types();
+    var require_logLevelLogger2 = require_logLevelLogger();
+    var API_NAME = "diag";
+    var DiagAPI = class DiagAPI2 {
+      /** Get the singleton instance of the DiagAPI API */
+      static instance() {
+        if (!this._instance) this._instance = new DiagAPI2();
+        return this._instance;
+      }
+      /**
+      * Private internal constructor
+      * @private
+      */
+      constructor() {
+        function _logProxy(funcName) {
+          return function(...args) {
+            const logger = require_global_utils2.getGlobal("diag");
+            if (!logger) return;
+            return logger[funcName](...args);
+          };
+        }
+        const self2 = this;
+        const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
+          var _optionsOrLogLevel$lo;
+          if (logger === self2) {
+            var _err$stack;
+            const err2 = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+            self2.error((_err$stack = err2.stack) !== null && _err$stack !== void 0 ? _err$stack : err2.message);
+            return false;
+          }
+          if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
+          const oldLogger = require_global_utils2.getGlobal("diag");
+          const newLogger = require_logLevelLogger2.createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
+          if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+            var _Error$stack;
+            const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
+            oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+            newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+          }
+          return require_global_utils2.registerGlobal("diag", newLogger, self2, true);
+        };
+        self2.setLogger = setLogger;
+        self2.disable = () => {
+          require_global_utils2.unregisterGlobal(API_NAME, self2);
+        };
+        self2.createComponentLogger = (options2) => {
+          return new require_ComponentLogger2.DiagComponentLogger(options2);
+        };
+        self2.verbose = _logProxy("verbose");
+        self2.debug = _logProxy("debug");
+        self2.info = _logProxy("info");
+        self2.warn = _logProxy("warn");
+        self2.error = _logProxy("error");
+      }
+    };
+    exports2.DiagAPI = DiagAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/baggage/internal/baggage-impl.cjs
+var require_baggage_impl = __commonJS({
+  "node_modules/@opentelemetry/api/dist/baggage/internal/baggage-impl.cjs"(exports2) {
+    var BaggageImpl = class BaggageImpl2 {
+      constructor(entries) {
+        this._entries = entries ? new Map(entries) : /* @__PURE__ */ new Map();
+      }
+      getEntry(key) {
+        const entry = this._entries.get(key);
+        if (!entry) return;
+        return Object.assign({}, entry);
+      }
+      getAllEntries() {
+        return Array.from(this._entries.entries());
+      }
+      setEntry(key, entry) {
+        const newBaggage = new BaggageImpl2(this._entries);
+        newBaggage._entries.set(key, entry);
+        return newBaggage;
+      }
+      removeEntry(key) {
+        const newBaggage = new BaggageImpl2(this._entries);
+        newBaggage._entries.delete(key);
+        return newBaggage;
+      }
+      removeEntries(...keys) {
+        const newBaggage = new BaggageImpl2(this._entries);
+        for (const key of keys) newBaggage._entries.delete(key);
+        return newBaggage;
+      }
+      clear() {
+        return new BaggageImpl2();
+      }
+    };
+    exports2.BaggageImpl = BaggageImpl;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/baggage/internal/symbol.cjs
+var require_symbol = __commonJS({
+  "node_modules/@opentelemetry/api/dist/baggage/internal/symbol.cjs"(exports2) {
+    var baggageEntryMetadataSymbol = /* @__PURE__ */ Symbol("BaggageEntryMetadata");
+    exports2.baggageEntryMetadataSymbol = baggageEntryMetadataSymbol;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/baggage/utils.cjs
+var require_utils3 = __commonJS({
+  "node_modules/@opentelemetry/api/dist/baggage/utils.cjs"(exports2) {
+    var require_diag2 = require_diag();
+    var require_baggage_impl2 = require_baggage_impl();
+    var require_symbol2 = require_symbol();
+    var diag = require_diag2.DiagAPI.instance();
+    function createBaggage(entries = {}) {
+      return new require_baggage_impl2.BaggageImpl(new Map(Object.entries(entries)));
+    }
+    function baggageEntryMetadataFromString(str) {
+      if (typeof str !== "string") {
+        diag.error(`Cannot create baggage metadata from unknown type: ${typeof str}`);
+        str = "";
+      }
+      return {
+        __TYPE__: require_symbol2.baggageEntryMetadataSymbol,
+        toString() {
+          return str;
+        }
+      };
+    }
+    exports2.baggageEntryMetadataFromString = baggageEntryMetadataFromString;
+    exports2.createBaggage = createBaggage;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/context/context.cjs
+var require_context = __commonJS({
+  "node_modules/@opentelemetry/api/dist/context/context.cjs"(exports2) {
+    function createContextKey(description) {
+      return Symbol.for(description);
+    }
+    var ROOT_CONTEXT = new class BaseContext {
+      /**
+      * Construct a new context which inherits values from an optional parent context.
+      *
+      * @param parentContext a context from which to inherit values
+      */
+      constructor(parentContext) {
+        const self2 = this;
+        self2._currentContext = parentContext ? new Map(parentContext) : /* @__PURE__ */ new Map();
+        self2.getValue = (key) => self2._currentContext.get(key);
+        self2.setValue = (key, value) => {
+          const context = new BaseContext(self2._currentContext);
+          context._currentContext.set(key, value);
+          return context;
+        };
+        self2.deleteValue = (key) => {
+          const context = new BaseContext(self2._currentContext);
+          context._currentContext.delete(key);
+          return context;
+        };
+      }
+    }();
+    exports2.ROOT_CONTEXT = ROOT_CONTEXT;
+    exports2.createContextKey = createContextKey;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/diag/consoleLogger.cjs
+var require_consoleLogger = __commonJS({
+  "node_modules/@opentelemetry/api/dist/diag/consoleLogger.cjs"(exports2) {
+    var consoleMap = [
+      {
+        n: "error",
+        c: "error"
+      },
+      {
+        n: "warn",
+        c: "warn"
+      },
+      {
+        n: "info",
+        c: "info"
+      },
+      {
+        n: "debug",
+        c: "debug"
+      },
+      {
+        n: "verbose",
+        c: "trace"
+      }
+    ];
+    var _originalConsoleMethods = {};
+    if (typeof console !== "undefined") {
+      for (const key of [
+        "error",
+        "warn",
+        "info",
+        "debug",
+        "trace",
+        "log"
+      ]) if (typeof console[key] === "function") _originalConsoleMethods[key] = console[key];
+    }
+    var DiagConsoleLogger = class {
+      constructor() {
+        function _consoleFunc(funcName) {
+          return function(...args) {
+            let theFunc = _originalConsoleMethods[funcName];
+            if (typeof theFunc !== "function") theFunc = _originalConsoleMethods["log"];
+            if (typeof theFunc !== "function" && console) {
+              theFunc = console[funcName];
+              if (typeof theFunc !== "function") theFunc = console.log;
+            }
+            if (typeof theFunc === "function") return theFunc.apply(console, args);
+          };
+        }
+        for (let i2 = 0; i2 < consoleMap.length; i2++) this[consoleMap[i2].n] = _consoleFunc(consoleMap[i2].c);
+      }
+    };
+    exports2.DiagConsoleLogger = DiagConsoleLogger;
+    exports2._originalConsoleMethods = _originalConsoleMethods;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/metrics/NoopMeter.cjs
+var require_NoopMeter = __commonJS({
+  "node_modules/@opentelemetry/api/dist/metrics/NoopMeter.cjs"(exports2) {
+    var NoopMeter = class {
+      constructor() {
+      }
+      /**
+      * @see {@link Meter.createGauge}
+      */
+      createGauge(_name, _options) {
+        return NOOP_GAUGE_METRIC;
+      }
+      /**
+      * @see {@link Meter.createHistogram}
+      */
+      createHistogram(_name, _options) {
+        return NOOP_HISTOGRAM_METRIC;
+      }
+      /**
+      * @see {@link Meter.createCounter}
+      */
+      createCounter(_name, _options) {
+        return NOOP_COUNTER_METRIC;
+      }
+      /**
+      * @see {@link Meter.createUpDownCounter}
+      */
+      createUpDownCounter(_name, _options) {
+        return NOOP_UP_DOWN_COUNTER_METRIC;
+      }
+      /**
+      * @see {@link Meter.createObservableGauge}
+      */
+      createObservableGauge(_name, _options) {
+        return NOOP_OBSERVABLE_GAUGE_METRIC;
+      }
+      /**
+      * @see {@link Meter.createObservableCounter}
+      */
+      createObservableCounter(_name, _options) {
+        return NOOP_OBSERVABLE_COUNTER_METRIC;
+      }
+      /**
+      * @see {@link Meter.createObservableUpDownCounter}
+      */
+      createObservableUpDownCounter(_name, _options) {
+        return NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+      }
+      /**
+      * @see {@link Meter.addBatchObservableCallback}
+      */
+      addBatchObservableCallback(_callback, _observables) {
+      }
+      /**
+      * @see {@link Meter.removeBatchObservableCallback}
+      */
+      removeBatchObservableCallback(_callback) {
+      }
+    };
+    var NoopMetric = class {
+    };
+    var NoopCounterMetric = class extends NoopMetric {
+      add(_value, _attributes) {
+      }
+    };
+    var NoopUpDownCounterMetric = class extends NoopMetric {
+      add(_value, _attributes) {
+      }
+    };
+    var NoopGaugeMetric = class extends NoopMetric {
+      record(_value, _attributes) {
+      }
+    };
+    var NoopHistogramMetric = class extends NoopMetric {
+      record(_value, _attributes) {
+      }
+    };
+    var NoopObservableMetric = class {
+      addCallback(_callback) {
+      }
+      removeCallback(_callback) {
+      }
+    };
+    var NoopObservableCounterMetric = class extends NoopObservableMetric {
+    };
+    var NoopObservableGaugeMetric = class extends NoopObservableMetric {
+    };
+    var NoopObservableUpDownCounterMetric = class extends NoopObservableMetric {
+    };
+    var NOOP_METER = new NoopMeter();
+    var NOOP_COUNTER_METRIC = new NoopCounterMetric();
+    var NOOP_GAUGE_METRIC = new NoopGaugeMetric();
+    var NOOP_HISTOGRAM_METRIC = new NoopHistogramMetric();
+    var NOOP_UP_DOWN_COUNTER_METRIC = new NoopUpDownCounterMetric();
+    var NOOP_OBSERVABLE_COUNTER_METRIC = new NoopObservableCounterMetric();
+    var NOOP_OBSERVABLE_GAUGE_METRIC = new NoopObservableGaugeMetric();
+    var NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = new NoopObservableUpDownCounterMetric();
+    function createNoopMeter() {
+      return NOOP_METER;
+    }
+    exports2.NOOP_COUNTER_METRIC = NOOP_COUNTER_METRIC;
+    exports2.NOOP_GAUGE_METRIC = NOOP_GAUGE_METRIC;
+    exports2.NOOP_HISTOGRAM_METRIC = NOOP_HISTOGRAM_METRIC;
+    exports2.NOOP_METER = NOOP_METER;
+    exports2.NOOP_OBSERVABLE_COUNTER_METRIC = NOOP_OBSERVABLE_COUNTER_METRIC;
+    exports2.NOOP_OBSERVABLE_GAUGE_METRIC = NOOP_OBSERVABLE_GAUGE_METRIC;
+    exports2.NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+    exports2.NOOP_UP_DOWN_COUNTER_METRIC = NOOP_UP_DOWN_COUNTER_METRIC;
+    exports2.NoopCounterMetric = NoopCounterMetric;
+    exports2.NoopGaugeMetric = NoopGaugeMetric;
+    exports2.NoopHistogramMetric = NoopHistogramMetric;
+    exports2.NoopMeter = NoopMeter;
+    exports2.NoopMetric = NoopMetric;
+    exports2.NoopObservableCounterMetric = NoopObservableCounterMetric;
+    exports2.NoopObservableGaugeMetric = NoopObservableGaugeMetric;
+    exports2.NoopObservableMetric = NoopObservableMetric;
+    exports2.NoopObservableUpDownCounterMetric = NoopObservableUpDownCounterMetric;
+    exports2.NoopUpDownCounterMetric = NoopUpDownCounterMetric;
+    exports2.createNoopMeter = createNoopMeter;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/metrics/Metric.cjs
+var require_Metric = __commonJS({
+  "node_modules/@opentelemetry/api/dist/metrics/Metric.cjs"(exports2) {
+    var ValueType = /* @__PURE__ */ (function(ValueType2) {
+      ValueType2[ValueType2["INT"] = 0] = "INT";
+      ValueType2[ValueType2["DOUBLE"] = 1] = "DOUBLE";
+      return ValueType2;
+    })({});
+    exports2.ValueType = ValueType;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs/NoopLogger.cjs
+var require_NoopLogger = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs/NoopLogger.cjs"(exports2) {
+    var NoopLogger = class {
+      emit(_logRecord) {
+      }
+      enabled() {
+        return false;
+      }
+    };
+    var NOOP_LOGGER = new NoopLogger();
+    function createNoopLogger() {
+      return NOOP_LOGGER;
+    }
+    exports2.NOOP_LOGGER = NOOP_LOGGER;
+    exports2.NoopLogger = NoopLogger;
+    exports2.createNoopLogger = createNoopLogger;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs/LogRecord.cjs
+var require_LogRecord = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs/LogRecord.cjs"(exports2) {
+    var SeverityNumber = /* @__PURE__ */ (function(SeverityNumber2) {
+      SeverityNumber2[SeverityNumber2["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+      SeverityNumber2[SeverityNumber2["TRACE"] = 1] = "TRACE";
+      SeverityNumber2[SeverityNumber2["TRACE2"] = 2] = "TRACE2";
+      SeverityNumber2[SeverityNumber2["TRACE3"] = 3] = "TRACE3";
+      SeverityNumber2[SeverityNumber2["TRACE4"] = 4] = "TRACE4";
+      SeverityNumber2[SeverityNumber2["DEBUG"] = 5] = "DEBUG";
+      SeverityNumber2[SeverityNumber2["DEBUG2"] = 6] = "DEBUG2";
+      SeverityNumber2[SeverityNumber2["DEBUG3"] = 7] = "DEBUG3";
+      SeverityNumber2[SeverityNumber2["DEBUG4"] = 8] = "DEBUG4";
+      SeverityNumber2[SeverityNumber2["INFO"] = 9] = "INFO";
+      SeverityNumber2[SeverityNumber2["INFO2"] = 10] = "INFO2";
+      SeverityNumber2[SeverityNumber2["INFO3"] = 11] = "INFO3";
+      SeverityNumber2[SeverityNumber2["INFO4"] = 12] = "INFO4";
+      SeverityNumber2[SeverityNumber2["WARN"] = 13] = "WARN";
+      SeverityNumber2[SeverityNumber2["WARN2"] = 14] = "WARN2";
+      SeverityNumber2[SeverityNumber2["WARN3"] = 15] = "WARN3";
+      SeverityNumber2[SeverityNumber2["WARN4"] = 16] = "WARN4";
+      SeverityNumber2[SeverityNumber2["ERROR"] = 17] = "ERROR";
+      SeverityNumber2[SeverityNumber2["ERROR2"] = 18] = "ERROR2";
+      SeverityNumber2[SeverityNumber2["ERROR3"] = 19] = "ERROR3";
+      SeverityNumber2[SeverityNumber2["ERROR4"] = 20] = "ERROR4";
+      SeverityNumber2[SeverityNumber2["FATAL"] = 21] = "FATAL";
+      SeverityNumber2[SeverityNumber2["FATAL2"] = 22] = "FATAL2";
+      SeverityNumber2[SeverityNumber2["FATAL3"] = 23] = "FATAL3";
+      SeverityNumber2[SeverityNumber2["FATAL4"] = 24] = "FATAL4";
+      return SeverityNumber2;
+    })({});
+    exports2.SeverityNumber = SeverityNumber;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/propagation/TextMapPropagator.cjs
+var require_TextMapPropagator = __commonJS({
+  "node_modules/@opentelemetry/api/dist/propagation/TextMapPropagator.cjs"(exports2) {
+    var defaultTextMapGetter = {
+      get(carrier, key) {
+        if (carrier == null) return;
+        return carrier[key];
+      },
+      keys(carrier) {
+        if (carrier == null) return [];
+        return Object.keys(carrier);
+      }
+    };
+    var defaultTextMapSetter = { set(carrier, key, value) {
+      if (carrier == null) return;
+      carrier[key] = value;
+    } };
+    exports2.defaultTextMapGetter = defaultTextMapGetter;
+    exports2.defaultTextMapSetter = defaultTextMapSetter;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/trace_flags.cjs
+var require_trace_flags = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/trace_flags.cjs"(exports2) {
+    var TraceFlags = /* @__PURE__ */ (function(TraceFlags2) {
+      TraceFlags2[TraceFlags2["NONE"] = 0] = "NONE";
+      TraceFlags2[TraceFlags2["SAMPLED"] = 1] = "SAMPLED";
+      return TraceFlags2;
+    })({});
+    exports2.TraceFlags = TraceFlags;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/invalid-span-constants.cjs
+var require_invalid_span_constants = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/invalid-span-constants.cjs"(exports2) {
+    require_trace_flags();
+    var INVALID_SPANID = "0000000000000000";
+    var INVALID_TRACEID = "00000000000000000000000000000000";
+    var INVALID_SPAN_CONTEXT = {
+      traceId: INVALID_TRACEID,
+      spanId: INVALID_SPANID,
+      traceFlags: 0
+    };
+    exports2.INVALID_SPANID = INVALID_SPANID;
+    exports2.INVALID_SPAN_CONTEXT = INVALID_SPAN_CONTEXT;
+    exports2.INVALID_TRACEID = INVALID_TRACEID;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/NonRecordingSpan.cjs
+var require_NonRecordingSpan = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/NonRecordingSpan.cjs"(exports2) {
+    var require_invalid_span_constants2 = require_invalid_span_constants();
+    var NonRecordingSpan = class {
+      constructor(spanContext = require_invalid_span_constants2.INVALID_SPAN_CONTEXT) {
+        this._spanContext = spanContext;
+      }
+      spanContext() {
+        return this._spanContext;
+      }
+      setAttribute(_key, _value) {
+        return this;
+      }
+      setAttributes(_attributes) {
+        return this;
+      }
+      addEvent(_name, _attributes) {
+        return this;
+      }
+      addLink(_link) {
+        return this;
+      }
+      addLinks(_links) {
+        return this;
+      }
+      setStatus(_status) {
+        return this;
+      }
+      updateName(_name) {
+        return this;
+      }
+      end(_endTime) {
+      }
+      isRecording() {
+        return false;
+      }
+      recordException(_exception, _time) {
+      }
+    };
+    exports2.NonRecordingSpan = NonRecordingSpan;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/spancontext-utils.cjs
+var require_spancontext_utils = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/spancontext-utils.cjs"(exports2) {
+    require_invalid_span_constants();
+    var require_NonRecordingSpan2 = require_NonRecordingSpan();
+    var isHex = new Uint8Array([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ]);
+    function isValidHex(id, length) {
+      if (typeof id !== "string" || id.length !== length) return false;
+      let r = 0;
+      for (let i2 = 0; i2 < id.length; i2 += 4) r += (isHex[id.charCodeAt(i2)] | 0) + (isHex[id.charCodeAt(i2 + 1)] | 0) + (isHex[id.charCodeAt(i2 + 2)] | 0) + (isHex[id.charCodeAt(i2 + 3)] | 0);
+      return r === length;
+    }
+    function isValidTraceId(traceId) {
+      return isValidHex(traceId, 32) && traceId !== "00000000000000000000000000000000";
+    }
+    function isValidSpanId(spanId) {
+      return isValidHex(spanId, 16) && spanId !== "0000000000000000";
+    }
+    function isSpanContextValid(spanContext) {
+      return isValidTraceId(spanContext.traceId) && isValidSpanId(spanContext.spanId);
+    }
+    function wrapSpanContext(spanContext) {
+      return new require_NonRecordingSpan2.NonRecordingSpan(spanContext);
+    }
+    exports2.isSpanContextValid = isSpanContextValid;
+    exports2.isValidSpanId = isValidSpanId;
+    exports2.isValidTraceId = isValidTraceId;
+    exports2.wrapSpanContext = wrapSpanContext;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/context/NoopContextManager.cjs
+var require_NoopContextManager = __commonJS({
+  "node_modules/@opentelemetry/api/dist/context/NoopContextManager.cjs"(exports2) {
+    var require_context3 = require_context();
+    var NoopContextManager = class {
+      active() {
+        return require_context3.ROOT_CONTEXT;
+      }
+      with(_context, fn, thisArg, ...args) {
+        return fn.call(thisArg, ...args);
+      }
+      bind(_context, target) {
+        return target;
+      }
+      enable() {
+        return this;
+      }
+      disable() {
+        return this;
+      }
+      /** @experimental This API is experimental and may change in minor releases without prior notice. */
+      attach(_context) {
+        return { dispose() {
+        } };
+      }
+    };
+    exports2.NoopContextManager = NoopContextManager;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/context.cjs
+var require_context2 = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/context.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_diag2 = require_diag();
+    var require_NoopContextManager2 = require_NoopContextManager();
+    var API_NAME = "context";
+    var NOOP_CONTEXT_MANAGER = new require_NoopContextManager2.NoopContextManager();
+    var NOOP_TOKEN = Object.freeze({ dispose: () => {
+    } });
+    var ContextAPI = class ContextAPI2 {
+      /** Empty private constructor prevents end users from constructing a new instance of the API */
+      constructor() {
+        this._attachUnsupportedWarned = false;
+      }
+      /** Get the singleton instance of the Context API */
+      static getInstance() {
+        if (!this._instance) this._instance = new ContextAPI2();
+        return this._instance;
+      }
+      /**
+      * Set the current context manager.
+      *
+      * @returns true if the context manager was successfully registered, else false
+      */
+      setGlobalContextManager(contextManager) {
+        return require_global_utils2.registerGlobal(API_NAME, contextManager, require_diag2.DiagAPI.instance());
+      }
+      /**
+      * Get the currently active context
+      */
+      active() {
+        return this._getContextManager().active();
+      }
+      /**
+      * Execute a function with an active context
+      *
+      * @param context context to be active during function execution
+      * @param fn function to execute in a context
+      * @param thisArg optional receiver to be used for calling fn
+      * @param args optional arguments forwarded to fn
+      */
+      with(context, fn, thisArg, ...args) {
+        return this._getContextManager().with(context, fn, thisArg, ...args);
+      }
+      /**
+      * Bind a context to a target function or event emitter
+      *
+      * @param context context to bind to the event emitter or function. Defaults to the currently active context
+      * @param target function or event emitter to bind
+      */
+      bind(context, target) {
+        return this._getContextManager().bind(context, target);
+      }
+      /**
+      * Imperatively sets `context` as active, returning a {@link ContextManagementToken} whose
+      * {@link ContextManagementToken.dispose} restores the previous context.
+      *
+      * This is a delicate, low-level API - prefer {@link with}/{@link bind}, which
+      * restore context automatically. Use `attach` only to bridge callback
+      * boundaries that `with` cannot wrap. Call `token.dispose()` when the
+      * operation is done.
+      *
+      * **Caveat for async functions:** If called inside an async function before
+      * the first `await`, the context change may leak into the caller's context
+      * and remain active there. Prefer {@link with} for async code.
+      *
+      * Support is best-effort and varies by the active ContextManager (see
+      * {@link ContextManager.attach}); if it does not implement `attach`, this logs
+      * a warning and returns a no-op token.
+      *
+      * @param context The Context to attach
+      * @returns A {@link ContextManagementToken} whose dispose() restores the previous Context
+      * @since 1.10.0
+      * @experimental This API is experimental and may change in minor releases without prior notice.
+      */
+      attach(context) {
+        const contextManager = this._getContextManager();
+        if (contextManager.attach) return contextManager.attach(context);
+        if (!this._attachUnsupportedWarned) {
+          this._attachUnsupportedWarned = true;
+          require_diag2.DiagAPI.instance().warn("The current ContextManager does not implement attach(). The context will not be attached. Use a ContextManager that supports attach() (e.g. AsyncLocalStorageContextManager) or use with()/bind() instead.");
+        }
+        return NOOP_TOKEN;
+      }
+      _getContextManager() {
+        return require_global_utils2.getGlobal(API_NAME) || NOOP_CONTEXT_MANAGER;
+      }
+      /** Disable and remove the global context manager */
+      disable() {
+        this._getContextManager().disable();
+        require_global_utils2.unregisterGlobal(API_NAME, require_diag2.DiagAPI.instance());
+      }
+    };
+    exports2.ContextAPI = ContextAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/context-utils.cjs
+var require_context_utils = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/context-utils.cjs"(exports2) {
+    var require_context3 = require_context();
+    var require_context$1 = require_context2();
+    var require_NonRecordingSpan2 = require_NonRecordingSpan();
+    var SPAN_KEY = require_context3.createContextKey("OpenTelemetry Context Key SPAN");
+    function getSpan(context) {
+      return context.getValue(SPAN_KEY) || void 0;
+    }
+    function getActiveSpan() {
+      return getSpan(require_context$1.ContextAPI.getInstance().active());
+    }
+    function setSpan(context, span) {
+      return context.setValue(SPAN_KEY, span);
+    }
+    function deleteSpan(context) {
+      return context.deleteValue(SPAN_KEY);
+    }
+    function setSpanContext(context, spanContext) {
+      return setSpan(context, new require_NonRecordingSpan2.NonRecordingSpan(spanContext));
+    }
+    function getSpanContext(context) {
+      var _getSpan;
+      return (_getSpan = getSpan(context)) === null || _getSpan === void 0 ? void 0 : _getSpan.spanContext();
+    }
+    exports2.deleteSpan = deleteSpan;
+    exports2.getActiveSpan = getActiveSpan;
+    exports2.getSpan = getSpan;
+    exports2.getSpanContext = getSpanContext;
+    exports2.setSpan = setSpan;
+    exports2.setSpanContext = setSpanContext;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/NoopTracer.cjs
+var require_NoopTracer = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/NoopTracer.cjs"(exports2) {
+    var require_context3 = require_context2();
+    var require_NonRecordingSpan2 = require_NonRecordingSpan();
+    var require_context_utils2 = require_context_utils();
+    var require_spancontext_utils2 = require_spancontext_utils();
+    var contextApi = require_context3.ContextAPI.getInstance();
+    var NoopTracer = class {
+      startSpan(name, options2, context = contextApi.active()) {
+        if (Boolean(options2 === null || options2 === void 0 ? void 0 : options2.root)) return new require_NonRecordingSpan2.NonRecordingSpan();
+        const parentFromContext = context && require_context_utils2.getSpanContext(context);
+        if (isSpanContext(parentFromContext) && require_spancontext_utils2.isSpanContextValid(parentFromContext)) return new require_NonRecordingSpan2.NonRecordingSpan(parentFromContext);
+        else return new require_NonRecordingSpan2.NonRecordingSpan();
+      }
+      startActiveSpan(name, arg2, arg3, arg4) {
+        var _ctx;
+        let opts;
+        let ctx;
+        let fn;
+        if (arguments.length < 2) return;
+        else if (arguments.length === 2) fn = arg2;
+        else if (arguments.length === 3) {
+          opts = arg2;
+          fn = arg3;
+        } else {
+          opts = arg2;
+          ctx = arg3;
+          fn = arg4;
+        }
+        const parentContext = (_ctx = ctx) !== null && _ctx !== void 0 ? _ctx : contextApi.active();
+        const span = this.startSpan(name, opts, parentContext);
+        const contextWithSpanSet = require_context_utils2.setSpan(parentContext, span);
+        return contextApi.with(contextWithSpanSet, fn, void 0, span);
+      }
+    };
+    function isSpanContext(spanContext) {
+      return spanContext !== null && typeof spanContext === "object" && "spanId" in spanContext && typeof spanContext["spanId"] === "string" && "traceId" in spanContext && typeof spanContext["traceId"] === "string" && "traceFlags" in spanContext && typeof spanContext["traceFlags"] === "number";
+    }
+    exports2.NoopTracer = NoopTracer;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/ProxyTracer.cjs
+var require_ProxyTracer = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/ProxyTracer.cjs"(exports2) {
+    var NOOP_TRACER = new (require_NoopTracer()).NoopTracer();
+    var ProxyTracer = class {
+      constructor(provider, name, version2, options2) {
+        this._provider = provider;
+        this.name = name;
+        this.version = version2;
+        this.options = options2;
+      }
+      startSpan(name, options2, context) {
+        return this._getTracer().startSpan(name, options2, context);
+      }
+      startActiveSpan(_name, _options, _context, _fn) {
+        const tracer = this._getTracer();
+        return Reflect.apply(tracer.startActiveSpan, tracer, arguments);
+      }
+      /**
+      * Try to get a tracer from the proxy tracer provider.
+      * If the proxy tracer provider has no delegate, return a noop tracer.
+      */
+      _getTracer() {
+        if (this._delegate) return this._delegate;
+        const tracer = this._provider.getDelegateTracer(this.name, this.version, this.options);
+        if (!tracer) return NOOP_TRACER;
+        this._delegate = tracer;
+        return this._delegate;
+      }
+    };
+    exports2.ProxyTracer = ProxyTracer;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/span_kind.cjs
+var require_span_kind = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/span_kind.cjs"(exports2) {
+    var SpanKind = /* @__PURE__ */ (function(SpanKind2) {
+      SpanKind2[SpanKind2["INTERNAL"] = 0] = "INTERNAL";
+      SpanKind2[SpanKind2["SERVER"] = 1] = "SERVER";
+      SpanKind2[SpanKind2["CLIENT"] = 2] = "CLIENT";
+      SpanKind2[SpanKind2["PRODUCER"] = 3] = "PRODUCER";
+      SpanKind2[SpanKind2["CONSUMER"] = 4] = "CONSUMER";
+      return SpanKind2;
+    })({});
+    exports2.SpanKind = SpanKind;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/status.cjs
+var require_status = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/status.cjs"(exports2) {
+    var SpanStatusCode = /* @__PURE__ */ (function(SpanStatusCode2) {
+      SpanStatusCode2[SpanStatusCode2["UNSET"] = 0] = "UNSET";
+      SpanStatusCode2[SpanStatusCode2["OK"] = 1] = "OK";
+      SpanStatusCode2[SpanStatusCode2["ERROR"] = 2] = "ERROR";
+      return SpanStatusCode2;
+    })({});
+    exports2.SpanStatusCode = SpanStatusCode;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/internal/tracestate-validators.cjs
+var require_tracestate_validators = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/internal/tracestate-validators.cjs"(exports2) {
+    var VALID_KEY_CHAR_RANGE = "[_0-9a-z-*/]";
+    var VALID_KEY_REGEX = new RegExp(`^(?:${`[a-z]${VALID_KEY_CHAR_RANGE}{0,255}`}|${`[a-z0-9]${VALID_KEY_CHAR_RANGE}{0,240}@[a-z]${VALID_KEY_CHAR_RANGE}{0,13}`})$`);
+    var VALID_VALUE_BASE_REGEX = /^[ -~]{0,255}[!-~]$/;
+    var INVALID_VALUE_COMMA_EQUAL_REGEX = /,|=/;
+    function validateKey(key) {
+      return VALID_KEY_REGEX.test(key);
+    }
+    function validateValue(value) {
+      return VALID_VALUE_BASE_REGEX.test(value) && !INVALID_VALUE_COMMA_EQUAL_REGEX.test(value);
+    }
+    exports2.validateKey = validateKey;
+    exports2.validateValue = validateValue;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/internal/tracestate-impl.cjs
+var require_tracestate_impl = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/internal/tracestate-impl.cjs"(exports2) {
+    var require_tracestate_validators2 = require_tracestate_validators();
+    var MAX_TRACE_STATE_ITEMS = 32;
+    var MAX_TRACE_STATE_LEN = 512;
+    var LIST_MEMBERS_SEPARATOR = ",";
+    var LIST_MEMBER_KEY_VALUE_SPLITTER = "=";
+    var TraceStateImpl = class TraceStateImpl2 {
+      constructor(rawTraceState) {
+        this._internalState = /* @__PURE__ */ new Map();
+        if (rawTraceState) this._parse(rawTraceState);
+      }
+      set(key, value) {
+        const currValue = this._internalState.get(key);
+        let newLength = this.serialize().length;
+        if (typeof currValue === "string") newLength += value.length - currValue.length;
+        else {
+          if (this._internalState.size >= MAX_TRACE_STATE_ITEMS) return this;
+          newLength += key.length + value.length + (this._internalState.size > 0 ? 2 : 1);
+        }
+        if (newLength > MAX_TRACE_STATE_LEN) return this;
+        const traceState = this._clone();
+        if (traceState._internalState.has(key)) traceState._internalState.delete(key);
+        traceState._internalState.set(key, value);
+        return traceState;
+      }
+      unset(key) {
+        const traceState = this._clone();
+        traceState._internalState.delete(key);
+        return traceState;
+      }
+      get(key) {
+        return this._internalState.get(key);
+      }
+      serialize() {
+        return Array.from(this._internalState.keys()).reduceRight((agg, key) => {
+          agg.push(key + LIST_MEMBER_KEY_VALUE_SPLITTER + this.get(key));
+          return agg;
+        }, []).join(LIST_MEMBERS_SEPARATOR);
+      }
+      _parse(rawTraceState) {
+        if (rawTraceState.length > MAX_TRACE_STATE_LEN) return;
+        this._internalState = rawTraceState.split(LIST_MEMBERS_SEPARATOR).reduceRight((agg, part) => {
+          const listMember = part.trim();
+          const i2 = listMember.indexOf(LIST_MEMBER_KEY_VALUE_SPLITTER);
+          if (i2 !== -1) {
+            const key = listMember.slice(0, i2);
+            const value = listMember.slice(i2 + 1, part.length);
+            if (require_tracestate_validators2.validateKey(key) && require_tracestate_validators2.validateValue(value)) agg.set(key, value);
+          }
+          return agg;
+        }, /* @__PURE__ */ new Map());
+        if (this._internalState.size > MAX_TRACE_STATE_ITEMS) this._internalState = new Map(Array.from(this._internalState.entries()).reverse().slice(0, MAX_TRACE_STATE_ITEMS));
+      }
+      _keys() {
+        return Array.from(this._internalState.keys()).reverse();
+      }
+      _clone() {
+        const traceState = new TraceStateImpl2();
+        traceState._internalState = new Map(this._internalState);
+        return traceState;
+      }
+    };
+    exports2.TraceStateImpl = TraceStateImpl;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/internal/utils.cjs
+var require_utils4 = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/internal/utils.cjs"(exports2) {
+    var require_tracestate_impl2 = require_tracestate_impl();
+    function createTraceState(rawTraceState) {
+      return new require_tracestate_impl2.TraceStateImpl(rawTraceState);
+    }
+    exports2.createTraceState = createTraceState;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/NoopTracerProvider.cjs
+var require_NoopTracerProvider = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/NoopTracerProvider.cjs"(exports2) {
+    var require_NoopTracer2 = require_NoopTracer();
+    var NoopTracerProvider = class {
+      getTracer(_name, _version, _options) {
+        return new require_NoopTracer2.NoopTracer();
+      }
+    };
+    exports2.NoopTracerProvider = NoopTracerProvider;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/ProxyTracerProvider.cjs
+var require_ProxyTracerProvider = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/ProxyTracerProvider.cjs"(exports2) {
+    var require_ProxyTracer2 = require_ProxyTracer();
+    var NOOP_TRACER_PROVIDER = new (require_NoopTracerProvider()).NoopTracerProvider();
+    var ProxyTracerProvider = class {
+      /**
+      * Get a {@link ProxyTracer}
+      */
+      getTracer(name, version2, options2) {
+        var _this$getDelegateTrac;
+        return (_this$getDelegateTrac = this.getDelegateTracer(name, version2, options2)) !== null && _this$getDelegateTrac !== void 0 ? _this$getDelegateTrac : new require_ProxyTracer2.ProxyTracer(this, name, version2, options2);
+      }
+      getDelegate() {
+        var _this$_delegate;
+        return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : NOOP_TRACER_PROVIDER;
+      }
+      /**
+      * Set the delegate tracer provider
+      */
+      setDelegate(delegate) {
+        this._delegate = delegate;
+      }
+      getDelegateTracer(name, version2, options2) {
+        var _this$_delegate2;
+        return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getTracer(name, version2, options2);
+      }
+    };
+    exports2.ProxyTracerProvider = ProxyTracerProvider;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace/SamplingResult.cjs
+var require_SamplingResult = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace/SamplingResult.cjs"(exports2) {
+    var SamplingDecision = /* @__PURE__ */ (function(SamplingDecision2) {
+      SamplingDecision2[SamplingDecision2["NOT_RECORD"] = 0] = "NOT_RECORD";
+      SamplingDecision2[SamplingDecision2["RECORD"] = 1] = "RECORD";
+      SamplingDecision2[SamplingDecision2["RECORD_AND_SAMPLED"] = 2] = "RECORD_AND_SAMPLED";
+      return SamplingDecision2;
+    })({});
+    exports2.SamplingDecision = SamplingDecision;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/context-api.cjs
+var require_context_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/context-api.cjs"(exports2) {
+    var context = require_context2().ContextAPI.getInstance();
+    exports2.context = context;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/diag-api.cjs
+var require_diag_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/diag-api.cjs"(exports2) {
+    var diag = require_diag().DiagAPI.instance();
+    exports2.diag = diag;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs/NoopLoggerProvider.cjs
+var require_NoopLoggerProvider = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs/NoopLoggerProvider.cjs"(exports2) {
+    var require_NoopLogger2 = require_NoopLogger();
+    var NoopLoggerProvider = class {
+      getLogger(_name, _version, _options) {
+        return new require_NoopLogger2.NoopLogger();
+      }
+    };
+    var NOOP_LOGGER_PROVIDER = new NoopLoggerProvider();
+    exports2.NOOP_LOGGER_PROVIDER = NOOP_LOGGER_PROVIDER;
+    exports2.NoopLoggerProvider = NoopLoggerProvider;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs/ProxyLogger.cjs
+var require_ProxyLogger = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs/ProxyLogger.cjs"(exports2) {
+    var require_NoopLogger2 = require_NoopLogger();
+    var ProxyLogger = class {
+      constructor(provider, name, version2, options2) {
+        this._provider = provider;
+        this.name = name;
+        this.version = version2;
+        this.options = options2;
+      }
+      /**
+      * Emit a log record. This method should only be used by log appenders.
+      *
+      * @param logRecord
+      */
+      emit(logRecord) {
+        this._getLogger().emit(logRecord);
+      }
+      enabled(options2) {
+        return this._getLogger().enabled(options2);
+      }
+      /**
+      * Try to get a logger from the proxy logger provider.
+      * If the proxy logger provider has no delegate, return a noop logger.
+      */
+      _getLogger() {
+        if (this._delegate) return this._delegate;
+        const logger = this._provider._getDelegateLogger(this.name, this.version, this.options);
+        if (!logger) return require_NoopLogger2.NOOP_LOGGER;
+        this._delegate = logger;
+        return this._delegate;
+      }
+    };
+    exports2.ProxyLogger = ProxyLogger;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs/ProxyLoggerProvider.cjs
+var require_ProxyLoggerProvider = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs/ProxyLoggerProvider.cjs"(exports2) {
+    var require_NoopLoggerProvider2 = require_NoopLoggerProvider();
+    var require_ProxyLogger2 = require_ProxyLogger();
+    var ProxyLoggerProvider = class {
+      getLogger(name, version2, options2) {
+        var _this$_getDelegateLog;
+        return (_this$_getDelegateLog = this._getDelegateLogger(name, version2, options2)) !== null && _this$_getDelegateLog !== void 0 ? _this$_getDelegateLog : new require_ProxyLogger2.ProxyLogger(this, name, version2, options2);
+      }
+      /**
+      * Get the delegate logger provider.
+      * Used by tests only.
+      * @internal
+      */
+      _getDelegate() {
+        var _this$_delegate;
+        return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : require_NoopLoggerProvider2.NOOP_LOGGER_PROVIDER;
+      }
+      /**
+      * Set the delegate logger provider
+      * @internal
+      */
+      _setDelegate(delegate) {
+        this._delegate = delegate;
+      }
+      /**
+      * @internal
+      */
+      _getDelegateLogger(name, version2, options2) {
+        var _this$_delegate2;
+        return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getLogger(name, version2, options2);
+      }
+    };
+    exports2.ProxyLoggerProvider = ProxyLoggerProvider;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/logs.cjs
+var require_logs = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/logs.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_diag2 = require_diag();
+    var require_ProxyLoggerProvider2 = require_ProxyLoggerProvider();
+    var API_NAME = "logs";
+    var LogsAPI = class LogsAPI2 {
+      /** Empty private constructor prevents end users from constructing a new instance of the API */
+      constructor() {
+        this._proxyLoggerProvider = new require_ProxyLoggerProvider2.ProxyLoggerProvider();
+      }
+      /** Get the singleton instance of the Logs API */
+      static getInstance() {
+        if (!this._instance) this._instance = new LogsAPI2();
+        return this._instance;
+      }
+      setGlobalLoggerProvider(provider) {
+        const success2 = require_global_utils2.registerGlobal(API_NAME, provider, require_diag2.DiagAPI.instance());
+        if (success2) this._proxyLoggerProvider._setDelegate(provider);
+        return success2;
+      }
+      /**
+      * Returns the global logger provider.
+      *
+      * @returns LoggerProvider
+      */
+      getLoggerProvider() {
+        return require_global_utils2.getGlobal(API_NAME) || this._proxyLoggerProvider;
+      }
+      /**
+      * Returns a Logger, creating one if one with the given name, version,
+      * schemaUrl, and attributes is not already created.
+      *
+      * Getting a Logger may be expensive, especially when `attributes` are
+      * provided. Reuse Logger instances where possible instead of calling
+      * `getLogger()` on hot paths.
+      *
+      * @param name The name of the logger or instrumentation library.
+      * @param version The version of the logger or instrumentation library.
+      * @param options The options of the logger or instrumentation library.
+      * @returns {@link Logger}
+      */
+      getLogger(name, version2, options2) {
+        return this.getLoggerProvider().getLogger(name, version2, options2);
+      }
+      /** Remove the global logger provider */
+      disable() {
+        require_global_utils2.unregisterGlobal(API_NAME, require_diag2.DiagAPI.instance());
+        this._proxyLoggerProvider = new require_ProxyLoggerProvider2.ProxyLoggerProvider();
+      }
+    };
+    exports2.LogsAPI = LogsAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/logs-api.cjs
+var require_logs_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/logs-api.cjs"(exports2) {
+    var logs = require_logs().LogsAPI.getInstance();
+    exports2.logs = logs;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/metrics/NoopMeterProvider.cjs
+var require_NoopMeterProvider = __commonJS({
+  "node_modules/@opentelemetry/api/dist/metrics/NoopMeterProvider.cjs"(exports2) {
+    var require_NoopMeter2 = require_NoopMeter();
+    var NoopMeterProvider = class {
+      getMeter(_name, _version, _options) {
+        return require_NoopMeter2.NOOP_METER;
+      }
+    };
+    var NOOP_METER_PROVIDER = new NoopMeterProvider();
+    exports2.NOOP_METER_PROVIDER = NOOP_METER_PROVIDER;
+    exports2.NoopMeterProvider = NoopMeterProvider;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/metrics.cjs
+var require_metrics = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/metrics.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_diag2 = require_diag();
+    var require_NoopMeterProvider2 = require_NoopMeterProvider();
+    var API_NAME = "metrics";
+    var MetricsAPI = class MetricsAPI2 {
+      /** Empty private constructor prevents end users from constructing a new instance of the API */
+      constructor() {
+      }
+      /** Get the singleton instance of the Metrics API */
+      static getInstance() {
+        if (!this._instance) this._instance = new MetricsAPI2();
+        return this._instance;
+      }
+      /**
+      * Set the current global meter provider.
+      * Returns true if the meter provider was successfully registered, else false.
+      */
+      setGlobalMeterProvider(provider) {
+        return require_global_utils2.registerGlobal(API_NAME, provider, require_diag2.DiagAPI.instance());
+      }
+      /**
+      * Returns the global meter provider.
+      */
+      getMeterProvider() {
+        return require_global_utils2.getGlobal(API_NAME) || require_NoopMeterProvider2.NOOP_METER_PROVIDER;
+      }
+      /**
+      * Returns a meter from the global meter provider.
+      */
+      getMeter(name, version2, options2) {
+        return this.getMeterProvider().getMeter(name, version2, options2);
+      }
+      /** Remove the global meter provider */
+      disable() {
+        require_global_utils2.unregisterGlobal(API_NAME, require_diag2.DiagAPI.instance());
+      }
+    };
+    exports2.MetricsAPI = MetricsAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/metrics-api.cjs
+var require_metrics_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/metrics-api.cjs"(exports2) {
+    var metrics = require_metrics().MetricsAPI.getInstance();
+    exports2.metrics = metrics;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/propagation/NoopTextMapPropagator.cjs
+var require_NoopTextMapPropagator = __commonJS({
+  "node_modules/@opentelemetry/api/dist/propagation/NoopTextMapPropagator.cjs"(exports2) {
+    var NoopTextMapPropagator = class {
+      /** Noop inject function does nothing */
+      inject(_context, _carrier) {
+      }
+      /** Noop extract function does nothing and returns the input context */
+      extract(context, _carrier) {
+        return context;
+      }
+      fields() {
+        return [];
+      }
+    };
+    exports2.NoopTextMapPropagator = NoopTextMapPropagator;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/baggage/context-helpers.cjs
+var require_context_helpers = __commonJS({
+  "node_modules/@opentelemetry/api/dist/baggage/context-helpers.cjs"(exports2) {
+    var require_context3 = require_context();
+    var require_context$1 = require_context2();
+    var BAGGAGE_KEY = require_context3.createContextKey("OpenTelemetry Baggage Key");
+    function getBaggage(context) {
+      return context.getValue(BAGGAGE_KEY) || void 0;
+    }
+    function getActiveBaggage() {
+      return getBaggage(require_context$1.ContextAPI.getInstance().active());
+    }
+    function setBaggage(context, baggage) {
+      return context.setValue(BAGGAGE_KEY, baggage);
+    }
+    function deleteBaggage(context) {
+      return context.deleteValue(BAGGAGE_KEY);
+    }
+    exports2.deleteBaggage = deleteBaggage;
+    exports2.getActiveBaggage = getActiveBaggage;
+    exports2.getBaggage = getBaggage;
+    exports2.setBaggage = setBaggage;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/propagation.cjs
+var require_propagation = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/propagation.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_diag2 = require_diag();
+    var require_utils6 = require_utils3();
+    var require_TextMapPropagator2 = require_TextMapPropagator();
+    var require_NoopTextMapPropagator2 = require_NoopTextMapPropagator();
+    var require_context_helpers2 = require_context_helpers();
+    var API_NAME = "propagation";
+    var NOOP_TEXT_MAP_PROPAGATOR = new require_NoopTextMapPropagator2.NoopTextMapPropagator();
+    var PropagationAPI = class PropagationAPI2 {
+      /** Empty private constructor prevents end users from constructing a new instance of the API */
+      constructor() {
+        this.createBaggage = require_utils6.createBaggage;
+        this.getBaggage = require_context_helpers2.getBaggage;
+        this.getActiveBaggage = require_context_helpers2.getActiveBaggage;
+        this.setBaggage = require_context_helpers2.setBaggage;
+        this.deleteBaggage = require_context_helpers2.deleteBaggage;
+      }
+      /** Get the singleton instance of the Propagator API */
+      static getInstance() {
+        if (!this._instance) this._instance = new PropagationAPI2();
+        return this._instance;
+      }
+      /**
+      * Set the current propagator.
+      *
+      * @returns true if the propagator was successfully registered, else false
+      */
+      setGlobalPropagator(propagator) {
+        return require_global_utils2.registerGlobal(API_NAME, propagator, require_diag2.DiagAPI.instance());
+      }
+      /**
+      * Inject context into a carrier to be propagated inter-process
+      *
+      * @param context Context carrying tracing data to inject
+      * @param carrier carrier to inject context into
+      * @param setter Function used to set values on the carrier
+      */
+      inject(context, carrier, setter = require_TextMapPropagator2.defaultTextMapSetter) {
+        return this._getGlobalPropagator().inject(context, carrier, setter);
+      }
+      /**
+      * Extract context from a carrier
+      *
+      * @param context Context which the newly created context will inherit from
+      * @param carrier Carrier to extract context from
+      * @param getter Function used to extract keys from a carrier
+      */
+      extract(context, carrier, getter = require_TextMapPropagator2.defaultTextMapGetter) {
+        return this._getGlobalPropagator().extract(context, carrier, getter);
+      }
+      /**
+      * Return a list of all fields which may be used by the propagator.
+      */
+      fields() {
+        return this._getGlobalPropagator().fields();
+      }
+      /** Remove the global propagator */
+      disable() {
+        require_global_utils2.unregisterGlobal(API_NAME, require_diag2.DiagAPI.instance());
+      }
+      _getGlobalPropagator() {
+        return require_global_utils2.getGlobal(API_NAME) || NOOP_TEXT_MAP_PROPAGATOR;
+      }
+    };
+    exports2.PropagationAPI = PropagationAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/propagation-api.cjs
+var require_propagation_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/propagation-api.cjs"(exports2) {
+    var propagation = require_propagation().PropagationAPI.getInstance();
+    exports2.propagation = propagation;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/api/trace.cjs
+var require_trace = __commonJS({
+  "node_modules/@opentelemetry/api/dist/api/trace.cjs"(exports2) {
+    var require_global_utils2 = require_global_utils();
+    var require_diag2 = require_diag();
+    var require_context_utils2 = require_context_utils();
+    var require_spancontext_utils2 = require_spancontext_utils();
+    var require_ProxyTracerProvider2 = require_ProxyTracerProvider();
+    var API_NAME = "trace";
+    var TraceAPI = class TraceAPI2 {
+      /** Empty private constructor prevents end users from constructing a new instance of the API */
+      constructor() {
+        this._proxyTracerProvider = new require_ProxyTracerProvider2.ProxyTracerProvider();
+        this.wrapSpanContext = require_spancontext_utils2.wrapSpanContext;
+        this.isSpanContextValid = require_spancontext_utils2.isSpanContextValid;
+        this.deleteSpan = require_context_utils2.deleteSpan;
+        this.getSpan = require_context_utils2.getSpan;
+        this.getActiveSpan = require_context_utils2.getActiveSpan;
+        this.getSpanContext = require_context_utils2.getSpanContext;
+        this.setSpan = require_context_utils2.setSpan;
+        this.setSpanContext = require_context_utils2.setSpanContext;
+      }
+      /** Get the singleton instance of the Trace API */
+      static getInstance() {
+        if (!this._instance) this._instance = new TraceAPI2();
+        return this._instance;
+      }
+      /**
+      * Set the current global tracer.
+      *
+      * @returns true if the tracer provider was successfully registered, else false
+      */
+      setGlobalTracerProvider(provider) {
+        const success2 = require_global_utils2.registerGlobal(API_NAME, this._proxyTracerProvider, require_diag2.DiagAPI.instance());
+        if (success2) this._proxyTracerProvider.setDelegate(provider);
+        return success2;
+      }
+      /**
+      * Returns the global tracer provider.
+      */
+      getTracerProvider() {
+        return require_global_utils2.getGlobal(API_NAME) || this._proxyTracerProvider;
+      }
+      /**
+      * Returns a tracer from the global tracer provider.
+      */
+      getTracer(name, version2) {
+        return this.getTracerProvider().getTracer(name, version2);
+      }
+      /** Remove the global tracer provider */
+      disable() {
+        require_global_utils2.unregisterGlobal(API_NAME, require_diag2.DiagAPI.instance());
+        this._proxyTracerProvider = new require_ProxyTracerProvider2.ProxyTracerProvider();
+      }
+    };
+    exports2.TraceAPI = TraceAPI;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/trace-api.cjs
+var require_trace_api = __commonJS({
+  "node_modules/@opentelemetry/api/dist/trace-api.cjs"(exports2) {
+    var trace = require_trace().TraceAPI.getInstance();
+    exports2.trace = trace;
+  }
+});
+
+// node_modules/@opentelemetry/api/dist/index.cjs
+var require_dist3 = __commonJS({
+  "node_modules/@opentelemetry/api/dist/index.cjs"(exports2) {
+    Object.defineProperties(exports2, {
+      __esModule: { value: true },
+      [Symbol.toStringTag]: { value: "Module" }
+    });
+    var require_types2 = require_types();
+    var require_utils6 = require_utils3();
+    var require_context3 = require_context();
+    var require_consoleLogger2 = require_consoleLogger();
+    var require_NoopMeter2 = require_NoopMeter();
+    var require_Metric2 = require_Metric();
+    var require_NoopLogger2 = require_NoopLogger();
+    var require_LogRecord2 = require_LogRecord();
+    var require_TextMapPropagator2 = require_TextMapPropagator();
+    var require_trace_flags2 = require_trace_flags();
+    var require_invalid_span_constants2 = require_invalid_span_constants();
+    var require_spancontext_utils2 = require_spancontext_utils();
+    var require_ProxyTracer2 = require_ProxyTracer();
+    var require_span_kind2 = require_span_kind();
+    var require_status2 = require_status();
+    var require_utils$1 = require_utils4();
+    var require_ProxyTracerProvider2 = require_ProxyTracerProvider();
+    var require_SamplingResult2 = require_SamplingResult();
+    var require_context_api2 = require_context_api();
+    var require_diag_api2 = require_diag_api();
+    var require_logs_api2 = require_logs_api();
+    var require_metrics_api2 = require_metrics_api();
+    var require_propagation_api2 = require_propagation_api();
+    var require_trace_api2 = require_trace_api();
+    var src_default = {
+      context: require_context_api2.context,
+      diag: require_diag_api2.diag,
+      logs: require_logs_api2.logs,
+      metrics: require_metrics_api2.metrics,
+      propagation: require_propagation_api2.propagation,
+      trace: require_trace_api2.trace
+    };
+    exports2.DiagConsoleLogger = require_consoleLogger2.DiagConsoleLogger;
+    exports2.DiagLogLevel = require_types2.DiagLogLevel;
+    exports2.INVALID_SPANID = require_invalid_span_constants2.INVALID_SPANID;
+    exports2.INVALID_SPAN_CONTEXT = require_invalid_span_constants2.INVALID_SPAN_CONTEXT;
+    exports2.INVALID_TRACEID = require_invalid_span_constants2.INVALID_TRACEID;
+    exports2.ProxyTracer = require_ProxyTracer2.ProxyTracer;
+    exports2.ProxyTracerProvider = require_ProxyTracerProvider2.ProxyTracerProvider;
+    exports2.ROOT_CONTEXT = require_context3.ROOT_CONTEXT;
+    exports2.SamplingDecision = require_SamplingResult2.SamplingDecision;
+    exports2.SeverityNumber = require_LogRecord2.SeverityNumber;
+    exports2.SpanKind = require_span_kind2.SpanKind;
+    exports2.SpanStatusCode = require_status2.SpanStatusCode;
+    exports2.TraceFlags = require_trace_flags2.TraceFlags;
+    exports2.ValueType = require_Metric2.ValueType;
+    exports2.baggageEntryMetadataFromString = require_utils6.baggageEntryMetadataFromString;
+    exports2.context = require_context_api2.context;
+    exports2.createContextKey = require_context3.createContextKey;
+    exports2.createNoopLogger = require_NoopLogger2.createNoopLogger;
+    exports2.createNoopMeter = require_NoopMeter2.createNoopMeter;
+    exports2.createTraceState = require_utils$1.createTraceState;
+    exports2.default = src_default;
+    exports2.defaultTextMapGetter = require_TextMapPropagator2.defaultTextMapGetter;
+    exports2.defaultTextMapSetter = require_TextMapPropagator2.defaultTextMapSetter;
+    exports2.diag = require_diag_api2.diag;
+    exports2.isSpanContextValid = require_spancontext_utils2.isSpanContextValid;
+    exports2.isValidSpanId = require_spancontext_utils2.isValidSpanId;
+    exports2.isValidTraceId = require_spancontext_utils2.isValidTraceId;
+    exports2.logs = require_logs_api2.logs;
+    exports2.metrics = require_metrics_api2.metrics;
+    exports2.propagation = require_propagation_api2.propagation;
+    exports2.trace = require_trace_api2.trace;
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processCpuTotal.js
+var require_processCpuTotal = __commonJS({
+  "node_modules/prom-client/lib/metrics/processCpuTotal.js"(exports2, module2) {
+    "use strict";
+    var OtelApi = require_dist3();
+    var Counter2 = require_counter();
+    var PROCESS_CPU_USER_SECONDS = "process_cpu_user_seconds_total";
+    var PROCESS_CPU_SYSTEM_SECONDS = "process_cpu_system_seconds_total";
+    var PROCESS_CPU_SECONDS = "process_cpu_seconds_total";
+    module2.exports = (registry2, config3 = {}) => {
+      const registers = registry2 ? [registry2] : void 0;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const exemplars = config3.enableExemplars ? config3.enableExemplars : false;
+      const labelNames = Object.keys(labels);
+      let lastCpuUsage = process.cpuUsage();
+      const cpuUserUsageCounter = new Counter2({
+        name: namePrefix + PROCESS_CPU_USER_SECONDS,
+        help: "Total user CPU time spent in seconds.",
+        enableExemplars: exemplars,
+        registers,
+        labelNames,
+        // Use this one metric's `collect` to set all metrics' values.
+        collect() {
+          const cpuUsage = process.cpuUsage();
+          const userUsageMicros = cpuUsage.user - lastCpuUsage.user;
+          const systemUsageMicros = cpuUsage.system - lastCpuUsage.system;
+          lastCpuUsage = cpuUsage;
+          if (this.enableExemplars) {
+            let exemplarLabels = {};
+            const currentSpan = OtelApi.trace.getSpan(OtelApi.context.active());
+            if (currentSpan) {
+              exemplarLabels = {
+                traceId: currentSpan.spanContext().traceId,
+                spanId: currentSpan.spanContext().spanId
+              };
+            }
+            cpuUserUsageCounter.inc({
+              labels,
+              value: userUsageMicros / 1e6,
+              exemplarLabels
+            });
+            cpuSystemUsageCounter.inc({
+              labels,
+              value: systemUsageMicros / 1e6,
+              exemplarLabels
+            });
+            cpuUsageCounter.inc({
+              labels,
+              value: (userUsageMicros + systemUsageMicros) / 1e6,
+              exemplarLabels
+            });
+          } else {
+            cpuUserUsageCounter.inc(labels, userUsageMicros / 1e6);
+            cpuSystemUsageCounter.inc(labels, systemUsageMicros / 1e6);
+            cpuUsageCounter.inc(
+              labels,
+              (userUsageMicros + systemUsageMicros) / 1e6
+            );
+          }
+        }
+      });
+      const cpuSystemUsageCounter = new Counter2({
+        name: namePrefix + PROCESS_CPU_SYSTEM_SECONDS,
+        help: "Total system CPU time spent in seconds.",
+        enableExemplars: exemplars,
+        registers,
+        labelNames
+      });
+      const cpuUsageCounter = new Counter2({
+        name: namePrefix + PROCESS_CPU_SECONDS,
+        help: "Total user and system CPU time spent in seconds.",
+        enableExemplars: exemplars,
+        registers,
+        labelNames
+      });
+    };
+    module2.exports.metricNames = [
+      PROCESS_CPU_USER_SECONDS,
+      PROCESS_CPU_SYSTEM_SECONDS,
+      PROCESS_CPU_SECONDS
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processStartTime.js
+var require_processStartTime = __commonJS({
+  "node_modules/prom-client/lib/metrics/processStartTime.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var startInSeconds = Math.round(Date.now() / 1e3 - process.uptime());
+    var PROCESS_START_TIME = "process_start_time_seconds";
+    module2.exports = (registry2, config3 = {}) => {
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + PROCESS_START_TIME,
+        help: "Start time of the process since unix epoch in seconds.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        aggregator: "omit",
+        collect() {
+          this.set(labels, startInSeconds);
+        }
+      });
+    };
+    module2.exports.metricNames = [PROCESS_START_TIME];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/osMemoryHeapLinux.js
+var require_osMemoryHeapLinux = __commonJS({
+  "node_modules/prom-client/lib/metrics/osMemoryHeapLinux.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var fs = __require("fs");
+    var values = ["VmSize", "VmRSS", "VmData"];
+    var PROCESS_RESIDENT_MEMORY = "process_resident_memory_bytes";
+    var PROCESS_VIRTUAL_MEMORY = "process_virtual_memory_bytes";
+    var PROCESS_HEAP = "process_heap_bytes";
+    function structureOutput(input2) {
+      return input2.split("\n").reduce((acc, string4) => {
+        if (!values.some((value2) => string4.startsWith(value2))) {
+          return acc;
+        }
+        const split = string4.split(":");
+        let value = split[1].trim();
+        value = value.substr(0, value.length - 3);
+        value = Number(value) * 1024;
+        acc[split[0]] = value;
+        return acc;
+      }, {});
+    }
+    module2.exports = (registry2, config3 = {}) => {
+      const registers = registry2 ? [registry2] : void 0;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      const residentMemGauge = new Gauge2({
+        name: namePrefix + PROCESS_RESIDENT_MEMORY,
+        help: "Resident memory size in bytes.",
+        registers,
+        labelNames,
+        // Use this one metric's `collect` to set all metrics' values.
+        collect() {
+          try {
+            const stat = fs.readFileSync("/proc/self/status", "utf8");
+            const structuredOutput = structureOutput(stat);
+            residentMemGauge.set(labels, structuredOutput.VmRSS);
+            virtualMemGauge.set(labels, structuredOutput.VmSize);
+            heapSizeMemGauge.set(labels, structuredOutput.VmData);
+          } catch {
+          }
+        }
+      });
+      const virtualMemGauge = new Gauge2({
+        name: namePrefix + PROCESS_VIRTUAL_MEMORY,
+        help: "Virtual memory size in bytes.",
+        registers,
+        labelNames
+      });
+      const heapSizeMemGauge = new Gauge2({
+        name: namePrefix + PROCESS_HEAP,
+        help: "Process heap size in bytes.",
+        registers,
+        labelNames
+      });
+    };
+    module2.exports.metricNames = [
+      PROCESS_RESIDENT_MEMORY,
+      PROCESS_VIRTUAL_MEMORY,
+      PROCESS_HEAP
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/helpers/safeMemoryUsage.js
+var require_safeMemoryUsage = __commonJS({
+  "node_modules/prom-client/lib/metrics/helpers/safeMemoryUsage.js"(exports2, module2) {
+    "use strict";
+    function safeMemoryUsage() {
+      try {
+        return process.memoryUsage();
+      } catch {
+        return;
+      }
+    }
+    module2.exports = safeMemoryUsage;
+  }
+});
+
+// node_modules/prom-client/lib/metrics/osMemoryHeap.js
+var require_osMemoryHeap = __commonJS({
+  "node_modules/prom-client/lib/metrics/osMemoryHeap.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var linuxVariant = require_osMemoryHeapLinux();
+    var safeMemoryUsage = require_safeMemoryUsage();
+    var PROCESS_RESIDENT_MEMORY = "process_resident_memory_bytes";
+    function notLinuxVariant(registry2, config3 = {}) {
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + PROCESS_RESIDENT_MEMORY,
+        help: "Resident memory size in bytes.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        collect() {
+          const memUsage = safeMemoryUsage();
+          if (memUsage) {
+            this.set(labels, memUsage.rss);
+          }
+        }
+      });
+    }
+    module2.exports = (registry2, config3) => process.platform === "linux" ? linuxVariant(registry2, config3) : notLinuxVariant(registry2, config3);
+    module2.exports.metricNames = process.platform === "linux" ? linuxVariant.metricNames : [PROCESS_RESIDENT_MEMORY];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processOpenFileDescriptors.js
+var require_processOpenFileDescriptors = __commonJS({
+  "node_modules/prom-client/lib/metrics/processOpenFileDescriptors.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var fs = __require("fs");
+    var process2 = __require("process");
+    var PROCESS_OPEN_FDS = "process_open_fds";
+    module2.exports = (registry2, config3 = {}) => {
+      if (process2.platform !== "linux") {
+        return;
+      }
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + PROCESS_OPEN_FDS,
+        help: "Number of open file descriptors.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        collect() {
+          try {
+            const fds = fs.readdirSync("/proc/self/fd");
+            this.set(labels, fds.length - 1);
+          } catch {
+          }
+        }
+      });
+    };
+    module2.exports.metricNames = [PROCESS_OPEN_FDS];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processMaxFileDescriptors.js
+var require_processMaxFileDescriptors = __commonJS({
+  "node_modules/prom-client/lib/metrics/processMaxFileDescriptors.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var fs = __require("fs");
+    var PROCESS_MAX_FDS = "process_max_fds";
+    var maxFds;
+    module2.exports = (registry2, config3 = {}) => {
+      if (maxFds === void 0) {
+        try {
+          const limits = fs.readFileSync("/proc/self/limits", "utf8");
+          const lines = limits.split("\n");
+          for (const line of lines) {
+            if (line.startsWith("Max open files")) {
+              const parts = line.split(/  +/);
+              maxFds = Number(parts[1]);
+              break;
+            }
+          }
+        } catch {
+          return;
+        }
+      }
+      if (maxFds === void 0) return;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + PROCESS_MAX_FDS,
+        help: "Maximum number of open file descriptors.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        collect() {
+          if (maxFds !== void 0) this.set(labels, maxFds);
+        }
+      });
+    };
+    module2.exports.metricNames = [PROCESS_MAX_FDS];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/eventLoopLag.js
+var require_eventLoopLag = __commonJS({
+  "node_modules/prom-client/lib/metrics/eventLoopLag.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var perf_hooks;
+    try {
+      perf_hooks = __require("perf_hooks");
+    } catch {
+    }
+    var NODEJS_EVENTLOOP_LAG = "nodejs_eventloop_lag_seconds";
+    var NODEJS_EVENTLOOP_LAG_MIN = "nodejs_eventloop_lag_min_seconds";
+    var NODEJS_EVENTLOOP_LAG_MAX = "nodejs_eventloop_lag_max_seconds";
+    var NODEJS_EVENTLOOP_LAG_MEAN = "nodejs_eventloop_lag_mean_seconds";
+    var NODEJS_EVENTLOOP_LAG_STDDEV = "nodejs_eventloop_lag_stddev_seconds";
+    var NODEJS_EVENTLOOP_LAG_P50 = "nodejs_eventloop_lag_p50_seconds";
+    var NODEJS_EVENTLOOP_LAG_P90 = "nodejs_eventloop_lag_p90_seconds";
+    var NODEJS_EVENTLOOP_LAG_P99 = "nodejs_eventloop_lag_p99_seconds";
+    function reportEventloopLag(start, gauge, labels) {
+      const delta = process.hrtime(start);
+      const nanosec = delta[0] * 1e9 + delta[1];
+      const seconds = nanosec / 1e9;
+      gauge.set(labels, seconds);
+    }
+    module2.exports = (registry2, config3 = {}) => {
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      const registers = registry2 ? [registry2] : void 0;
+      let collect = () => {
+        const start = process.hrtime();
+        setImmediate(reportEventloopLag, start, lag, labels);
+      };
+      if (perf_hooks && perf_hooks.monitorEventLoopDelay) {
+        try {
+          const histogram = perf_hooks.monitorEventLoopDelay({
+            resolution: config3.eventLoopMonitoringPrecision
+          });
+          histogram.enable();
+          collect = () => {
+            const start = process.hrtime();
+            setImmediate(reportEventloopLag, start, lag, labels);
+            lagMin.set(labels, histogram.min / 1e9);
+            lagMax.set(labels, histogram.max / 1e9);
+            lagMean.set(labels, histogram.mean / 1e9);
+            lagStddev.set(labels, histogram.stddev / 1e9);
+            lagP50.set(labels, histogram.percentile(50) / 1e9);
+            lagP90.set(labels, histogram.percentile(90) / 1e9);
+            lagP99.set(labels, histogram.percentile(99) / 1e9);
+            histogram.reset();
+          };
+        } catch (e) {
+          if (e.code === "ERR_NOT_IMPLEMENTED") {
+            return;
+          }
+          throw e;
+        }
+      }
+      const lag = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG,
+        help: "Lag of event loop in seconds.",
+        registers,
+        labelNames,
+        aggregator: "average",
+        // Use this one metric's `collect` to set all metrics' values.
+        collect
+      });
+      const lagMin = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_MIN,
+        help: "The minimum recorded event loop delay.",
+        registers,
+        labelNames,
+        aggregator: "min"
+      });
+      const lagMax = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_MAX,
+        help: "The maximum recorded event loop delay.",
+        registers,
+        labelNames,
+        aggregator: "max"
+      });
+      const lagMean = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_MEAN,
+        help: "The mean of the recorded event loop delays.",
+        registers,
+        labelNames,
+        aggregator: "average"
+      });
+      const lagStddev = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_STDDEV,
+        help: "The standard deviation of the recorded event loop delays.",
+        registers,
+        labelNames,
+        aggregator: "average"
+      });
+      const lagP50 = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_P50,
+        help: "The 50th percentile of the recorded event loop delays.",
+        registers,
+        labelNames,
+        aggregator: "average"
+      });
+      const lagP90 = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_P90,
+        help: "The 90th percentile of the recorded event loop delays.",
+        registers,
+        labelNames,
+        aggregator: "average"
+      });
+      const lagP99 = new Gauge2({
+        name: namePrefix + NODEJS_EVENTLOOP_LAG_P99,
+        help: "The 99th percentile of the recorded event loop delays.",
+        registers,
+        labelNames,
+        aggregator: "average"
+      });
+    };
+    module2.exports.metricNames = [
+      NODEJS_EVENTLOOP_LAG,
+      NODEJS_EVENTLOOP_LAG_MIN,
+      NODEJS_EVENTLOOP_LAG_MAX,
+      NODEJS_EVENTLOOP_LAG_MEAN,
+      NODEJS_EVENTLOOP_LAG_STDDEV,
+      NODEJS_EVENTLOOP_LAG_P50,
+      NODEJS_EVENTLOOP_LAG_P90,
+      NODEJS_EVENTLOOP_LAG_P99
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/helpers/processMetricsHelpers.js
+var require_processMetricsHelpers = __commonJS({
+  "node_modules/prom-client/lib/metrics/helpers/processMetricsHelpers.js"(exports2, module2) {
+    "use strict";
+    function aggregateByObjectName(list3) {
+      const data = {};
+      for (let i2 = 0; i2 < list3.length; i2++) {
+        const listElement = list3[i2];
+        if (!listElement || typeof listElement.constructor === "undefined") {
+          continue;
+        }
+        if (Object.hasOwnProperty.call(data, listElement.constructor.name)) {
+          data[listElement.constructor.name] += 1;
+        } else {
+          data[listElement.constructor.name] = 1;
+        }
+      }
+      return data;
+    }
+    function updateMetrics(gauge, data, labels) {
+      gauge.reset();
+      for (const key in data) {
+        gauge.set(Object.assign({ type: key }, labels || {}), data[key]);
+      }
+    }
+    module2.exports = {
+      aggregateByObjectName,
+      updateMetrics
+    };
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processHandles.js
+var require_processHandles = __commonJS({
+  "node_modules/prom-client/lib/metrics/processHandles.js"(exports2, module2) {
+    "use strict";
+    var { aggregateByObjectName } = require_processMetricsHelpers();
+    var { updateMetrics } = require_processMetricsHelpers();
+    var Gauge2 = require_gauge();
+    var NODEJS_ACTIVE_HANDLES = "nodejs_active_handles";
+    var NODEJS_ACTIVE_HANDLES_TOTAL = "nodejs_active_handles_total";
+    module2.exports = (registry2, config3 = {}) => {
+      if (typeof process._getActiveHandles !== "function") {
+        return;
+      }
+      const registers = registry2 ? [registry2] : void 0;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_HANDLES,
+        help: "Number of active libuv handles grouped by handle type. Every handle type is C++ class name.",
+        labelNames: ["type", ...labelNames],
+        registers,
+        collect() {
+          const handles = process._getActiveHandles();
+          updateMetrics(this, aggregateByObjectName(handles), labels);
+        }
+      });
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_HANDLES_TOTAL,
+        help: "Total number of active handles.",
+        registers,
+        labelNames,
+        collect() {
+          const handles = process._getActiveHandles();
+          this.set(labels, handles.length);
+        }
+      });
+    };
+    module2.exports.metricNames = [
+      NODEJS_ACTIVE_HANDLES,
+      NODEJS_ACTIVE_HANDLES_TOTAL
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processRequests.js
+var require_processRequests = __commonJS({
+  "node_modules/prom-client/lib/metrics/processRequests.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var { aggregateByObjectName } = require_processMetricsHelpers();
+    var { updateMetrics } = require_processMetricsHelpers();
+    var NODEJS_ACTIVE_REQUESTS = "nodejs_active_requests";
+    var NODEJS_ACTIVE_REQUESTS_TOTAL = "nodejs_active_requests_total";
+    module2.exports = (registry2, config3 = {}) => {
+      if (typeof process._getActiveRequests !== "function") {
+        return;
+      }
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_REQUESTS,
+        help: "Number of active libuv requests grouped by request type. Every request type is C++ class name.",
+        labelNames: ["type", ...labelNames],
+        registers: registry2 ? [registry2] : void 0,
+        collect() {
+          const requests = process._getActiveRequests();
+          updateMetrics(this, aggregateByObjectName(requests), labels);
+        }
+      });
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_REQUESTS_TOTAL,
+        help: "Total number of active requests.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        collect() {
+          const requests = process._getActiveRequests();
+          this.set(labels, requests.length);
+        }
+      });
+    };
+    module2.exports.metricNames = [
+      NODEJS_ACTIVE_REQUESTS,
+      NODEJS_ACTIVE_REQUESTS_TOTAL
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/processResources.js
+var require_processResources = __commonJS({
+  "node_modules/prom-client/lib/metrics/processResources.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var { updateMetrics } = require_processMetricsHelpers();
+    var NODEJS_ACTIVE_RESOURCES = "nodejs_active_resources";
+    var NODEJS_ACTIVE_RESOURCES_TOTAL = "nodejs_active_resources_total";
+    module2.exports = (registry2, config3 = {}) => {
+      if (typeof process.getActiveResourcesInfo !== "function") {
+        return;
+      }
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_RESOURCES,
+        help: "Number of active resources that are currently keeping the event loop alive, grouped by async resource type.",
+        labelNames: ["type", ...labelNames],
+        registers: registry2 ? [registry2] : void 0,
+        collect() {
+          const resources = process.getActiveResourcesInfo();
+          const data = {};
+          for (let i2 = 0; i2 < resources.length; i2++) {
+            const resource = resources[i2];
+            if (Object.hasOwn(data, resource)) {
+              data[resource] += 1;
+            } else {
+              data[resource] = 1;
+            }
+          }
+          updateMetrics(this, data, labels);
+        }
+      });
+      new Gauge2({
+        name: namePrefix + NODEJS_ACTIVE_RESOURCES_TOTAL,
+        help: "Total number of active resources.",
+        registers: registry2 ? [registry2] : void 0,
+        labelNames,
+        collect() {
+          const resources = process.getActiveResourcesInfo();
+          this.set(labels, resources.length);
+        }
+      });
+    };
+    module2.exports.metricNames = [
+      NODEJS_ACTIVE_RESOURCES,
+      NODEJS_ACTIVE_RESOURCES_TOTAL
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/heapSizeAndUsed.js
+var require_heapSizeAndUsed = __commonJS({
+  "node_modules/prom-client/lib/metrics/heapSizeAndUsed.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var safeMemoryUsage = require_safeMemoryUsage();
+    var NODEJS_HEAP_SIZE_TOTAL = "nodejs_heap_size_total_bytes";
+    var NODEJS_HEAP_SIZE_USED = "nodejs_heap_size_used_bytes";
+    var NODEJS_EXTERNAL_MEMORY = "nodejs_external_memory_bytes";
+    module2.exports = (registry2, config3 = {}) => {
+      if (typeof process.memoryUsage !== "function") {
+        return;
+      }
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      const registers = registry2 ? [registry2] : void 0;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const collect = () => {
+        const memUsage = safeMemoryUsage();
+        if (memUsage) {
+          heapSizeTotal.set(labels, memUsage.heapTotal);
+          heapSizeUsed.set(labels, memUsage.heapUsed);
+          if (memUsage.external !== void 0) {
+            externalMemUsed.set(labels, memUsage.external);
+          }
+        }
+      };
+      const heapSizeTotal = new Gauge2({
+        name: namePrefix + NODEJS_HEAP_SIZE_TOTAL,
+        help: "Process heap size from Node.js in bytes.",
+        registers,
+        labelNames,
+        // Use this one metric's `collect` to set all metrics' values.
+        collect
+      });
+      const heapSizeUsed = new Gauge2({
+        name: namePrefix + NODEJS_HEAP_SIZE_USED,
+        help: "Process heap size used from Node.js in bytes.",
+        registers,
+        labelNames
+      });
+      const externalMemUsed = new Gauge2({
+        name: namePrefix + NODEJS_EXTERNAL_MEMORY,
+        help: "Node.js external memory size in bytes.",
+        registers,
+        labelNames
+      });
+    };
+    module2.exports.metricNames = [
+      NODEJS_HEAP_SIZE_TOTAL,
+      NODEJS_HEAP_SIZE_USED,
+      NODEJS_EXTERNAL_MEMORY
+    ];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/heapSpacesSizeAndUsed.js
+var require_heapSpacesSizeAndUsed = __commonJS({
+  "node_modules/prom-client/lib/metrics/heapSpacesSizeAndUsed.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var v8 = __require("v8");
+    var METRICS = ["total", "used", "available"];
+    var NODEJS_HEAP_SIZE = {};
+    METRICS.forEach((metricType) => {
+      NODEJS_HEAP_SIZE[metricType] = `nodejs_heap_space_size_${metricType}_bytes`;
+    });
+    module2.exports = (registry2, config3 = {}) => {
+      try {
+        v8.getHeapSpaceStatistics();
+      } catch (e) {
+        if (e.code === "ERR_NOT_IMPLEMENTED") {
+          return;
+        }
+        throw e;
+      }
+      const registers = registry2 ? [registry2] : void 0;
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = ["space", ...Object.keys(labels)];
+      const gauges = {};
+      METRICS.forEach((metricType) => {
+        gauges[metricType] = new Gauge2({
+          name: namePrefix + NODEJS_HEAP_SIZE[metricType],
+          help: `Process heap space size ${metricType} from Node.js in bytes.`,
+          labelNames,
+          registers
+        });
+      });
+      gauges.total.collect = () => {
+        for (const space of v8.getHeapSpaceStatistics()) {
+          const spaceName = space.space_name.substr(
+            0,
+            space.space_name.indexOf("_space")
+          );
+          gauges.total.set({ space: spaceName, ...labels }, space.space_size);
+          gauges.used.set({ space: spaceName, ...labels }, space.space_used_size);
+          gauges.available.set(
+            { space: spaceName, ...labels },
+            space.space_available_size
+          );
+        }
+      };
+    };
+    module2.exports.metricNames = Object.values(NODEJS_HEAP_SIZE);
+  }
+});
+
+// node_modules/prom-client/lib/metrics/version.js
+var require_version2 = __commonJS({
+  "node_modules/prom-client/lib/metrics/version.js"(exports2, module2) {
+    "use strict";
+    var Gauge2 = require_gauge();
+    var version2 = process.version;
+    var versionSegments = version2.slice(1).split(".").map(Number);
+    var NODE_VERSION_INFO = "nodejs_version_info";
+    module2.exports = (registry2, config3 = {}) => {
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      new Gauge2({
+        name: namePrefix + NODE_VERSION_INFO,
+        help: "Node.js version info.",
+        labelNames: ["version", "major", "minor", "patch", ...labelNames],
+        registers: registry2 ? [registry2] : void 0,
+        aggregator: "first",
+        collect() {
+          this.labels(
+            version2,
+            versionSegments[0],
+            versionSegments[1],
+            versionSegments[2],
+            ...Object.values(labels)
+          ).set(1);
+        }
+      });
+    };
+    module2.exports.metricNames = [NODE_VERSION_INFO];
+  }
+});
+
+// node_modules/prom-client/lib/metrics/gc.js
+var require_gc = __commonJS({
+  "node_modules/prom-client/lib/metrics/gc.js"(exports2, module2) {
+    "use strict";
+    var Histogram2 = require_histogram();
+    var perf_hooks;
+    try {
+      perf_hooks = __require("perf_hooks");
+    } catch {
+    }
+    var NODEJS_GC_DURATION_SECONDS = "nodejs_gc_duration_seconds";
+    var DEFAULT_GC_DURATION_BUCKETS = [1e-3, 0.01, 0.1, 1, 2, 5];
+    var kinds = [];
+    if (perf_hooks && perf_hooks.constants) {
+      kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MAJOR] = "major";
+      kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MINOR] = "minor";
+      kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_INCREMENTAL] = "incremental";
+      kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_WEAKCB] = "weakcb";
+    }
+    module2.exports = (registry2, config3 = {}) => {
+      if (!perf_hooks) {
+        return;
+      }
+      const namePrefix = config3.prefix ? config3.prefix : "";
+      const labels = config3.labels ? config3.labels : {};
+      const labelNames = Object.keys(labels);
+      const buckets = config3.gcDurationBuckets ? config3.gcDurationBuckets : DEFAULT_GC_DURATION_BUCKETS;
+      const gcHistogram = new Histogram2({
+        name: namePrefix + NODEJS_GC_DURATION_SECONDS,
+        help: "Garbage collection duration by kind, one of major, minor, incremental or weakcb.",
+        labelNames: ["kind", ...labelNames],
+        enableExemplars: false,
+        buckets,
+        registers: registry2 ? [registry2] : void 0
+      });
+      const obs = new perf_hooks.PerformanceObserver((list3) => {
+        const entry = list3.getEntries()[0];
+        const kind = entry.detail ? kinds[entry.detail.kind] : kinds[entry.kind];
+        gcHistogram.observe(Object.assign({ kind }, labels), entry.duration / 1e3);
+      });
+      obs.observe({ entryTypes: ["gc"] });
+    };
+    module2.exports.metricNames = [NODEJS_GC_DURATION_SECONDS];
+  }
+});
+
+// node_modules/prom-client/lib/defaultMetrics.js
+var require_defaultMetrics = __commonJS({
+  "node_modules/prom-client/lib/defaultMetrics.js"(exports2, module2) {
+    "use strict";
+    var { isObject: isObject2 } = require_util();
+    var processCpuTotal = require_processCpuTotal();
+    var processStartTime = require_processStartTime();
+    var osMemoryHeap = require_osMemoryHeap();
+    var processOpenFileDescriptors = require_processOpenFileDescriptors();
+    var processMaxFileDescriptors = require_processMaxFileDescriptors();
+    var eventLoopLag = require_eventLoopLag();
+    var processHandles = require_processHandles();
+    var processRequests = require_processRequests();
+    var processResources = require_processResources();
+    var heapSizeAndUsed = require_heapSizeAndUsed();
+    var heapSpacesSizeAndUsed = require_heapSpacesSizeAndUsed();
+    var version2 = require_version2();
+    var gc = require_gc();
+    var metrics = {
+      processCpuTotal,
+      processStartTime,
+      osMemoryHeap,
+      processOpenFileDescriptors,
+      processMaxFileDescriptors,
+      eventLoopLag,
+      ...typeof process.getActiveResourcesInfo === "function" ? { processResources } : {},
+      processHandles,
+      processRequests,
+      heapSizeAndUsed,
+      heapSpacesSizeAndUsed,
+      version: version2,
+      gc
+    };
+    var metricsList = Object.keys(metrics);
+    module2.exports = function collectDefaultMetrics2(config3) {
+      if (config3 !== null && config3 !== void 0 && !isObject2(config3)) {
+        throw new TypeError("config must be null, undefined, or an object");
+      }
+      config3 = { eventLoopMonitoringPrecision: 10, ...config3 };
+      for (const metric of Object.values(metrics)) {
+        metric(config3.register, config3);
+      }
+    };
+    module2.exports.metricsList = metricsList;
+  }
+});
+
+// node_modules/prom-client/lib/metricAggregators.js
+var require_metricAggregators = __commonJS({
+  "node_modules/prom-client/lib/metricAggregators.js"(exports2) {
+    "use strict";
+    var { Grouper, hashObject } = require_util();
+    function AggregatorFactory(aggregatorFn) {
+      return (metrics) => {
+        if (metrics.length === 0) return;
+        const result = {
+          help: metrics[0].help,
+          name: metrics[0].name,
+          type: metrics[0].type,
+          values: [],
+          aggregator: metrics[0].aggregator
+        };
+        const byLabels = new Grouper();
+        metrics.forEach((metric) => {
+          metric.values.forEach((value) => {
+            const key = hashObject(value.labels);
+            byLabels.add(`${value.metricName}_${key}`, value);
+          });
+        });
+        byLabels.forEach((values) => {
+          if (values.length === 0) return;
+          const valObj = {
+            value: aggregatorFn(values),
+            labels: values[0].labels
+          };
+          if (values[0].metricName) {
+            valObj.metricName = values[0].metricName;
+          }
+          result.values.push(valObj);
+        });
+        return result;
+      };
+    }
+    exports2.AggregatorFactory = AggregatorFactory;
+    exports2.aggregators = {
+      /**
+       * @return The sum of values.
+       */
+      sum: AggregatorFactory((v) => v.reduce((p, c) => p + c.value, 0)),
+      /**
+       * @return The first value.
+       */
+      first: AggregatorFactory((v) => v[0].value),
+      /**
+       * @return {undefined} Undefined; omits the metric.
+       */
+      omit: () => {
+      },
+      /**
+       * @return The arithmetic mean of the values.
+       */
+      average: AggregatorFactory(
+        (v) => v.reduce((p, c) => p + c.value, 0) / v.length
+      ),
+      /**
+       * @return The minimum of the values.
+       */
+      min: AggregatorFactory(
+        (v) => v.reduce((p, c) => Math.min(p, c.value), Infinity)
+      ),
+      /**
+       * @return The maximum of the values.
+       */
+      max: AggregatorFactory(
+        (v) => v.reduce((p, c) => Math.max(p, c.value), -Infinity)
+      )
+    };
+  }
+});
+
+// node_modules/prom-client/lib/cluster.js
+var require_cluster = __commonJS({
+  "node_modules/prom-client/lib/cluster.js"(exports2, module2) {
+    "use strict";
+    var Registry2 = require_registry();
+    var { Grouper } = require_util();
+    var { aggregators } = require_metricAggregators();
+    var cluster = () => {
+      const data = __require("cluster");
+      cluster = () => data;
+      return data;
+    };
+    var GET_METRICS_REQ = "prom-client:getMetricsReq";
+    var GET_METRICS_RES = "prom-client:getMetricsRes";
+    var registries = [Registry2.globalRegistry];
+    var requestCtr = 0;
+    var listenersAdded = false;
+    var requests = /* @__PURE__ */ new Map();
+    var AggregatorRegistry = class extends Registry2 {
+      constructor(regContentType = Registry2.PROMETHEUS_CONTENT_TYPE) {
+        super(regContentType);
+        addListeners();
+      }
+      /**
+       * Gets aggregated metrics for all workers. The optional callback and
+       * returned Promise resolve with the same value; either may be used.
+       * @return {Promise<string>} Promise that resolves with the aggregated
+       *   metrics.
+       */
+      clusterMetrics() {
+        const requestId = requestCtr++;
+        return new Promise((resolve3, reject) => {
+          let settled = false;
+          function done(err2, result) {
+            if (settled) return;
+            settled = true;
+            if (err2) reject(err2);
+            else resolve3(result);
+          }
+          const request2 = {
+            responses: [],
+            pending: 0,
+            done,
+            errorTimeout: setTimeout(() => {
+              const err2 = new Error("Operation timed out.");
+              request2.done(err2);
+            }, 5e3)
+          };
+          requests.set(requestId, request2);
+          const message = {
+            type: GET_METRICS_REQ,
+            requestId
+          };
+          for (const id in cluster().workers) {
+            if (cluster().workers[id].isConnected()) {
+              cluster().workers[id].send(message);
+              request2.pending++;
+            }
+          }
+          if (request2.pending === 0) {
+            clearTimeout(request2.errorTimeout);
+            process.nextTick(() => done(null, ""));
+          }
+        });
+      }
+      get contentType() {
+        return super.contentType;
+      }
+      /**
+       * Creates a new Registry instance from an array of metrics that were
+       * created by `registry.getMetricsAsJSON()`. Metrics are aggregated using
+       * the method specified by their `aggregator` property, or by summation if
+       * `aggregator` is undefined.
+       * @param {Array} metricsArr Array of metrics, each of which created by
+       *   `registry.getMetricsAsJSON()`.
+       * @param {string} registryType content type of the new registry. Defaults
+       * to PROMETHEUS_CONTENT_TYPE.
+       * @return {Registry} aggregated registry.
+       */
+      static aggregate(metricsArr, registryType = Registry2.PROMETHEUS_CONTENT_TYPE) {
+        const aggregatedRegistry = new Registry2();
+        const metricsByName = new Grouper();
+        aggregatedRegistry.setContentType(registryType);
+        metricsArr.forEach((metrics) => {
+          metrics.forEach((metric) => {
+            metricsByName.add(metric.name, metric);
+          });
+        });
+        metricsByName.forEach((metrics) => {
+          const aggregatorName = metrics[0].aggregator;
+          const aggregatorFn = aggregators[aggregatorName];
+          if (typeof aggregatorFn !== "function") {
+            throw new Error(`'${aggregatorName}' is not a defined aggregator.`);
+          }
+          const aggregatedMetric = aggregatorFn(metrics);
+          if (aggregatedMetric) {
+            const aggregatedMetricWrapper = Object.assign(
+              {
+                get: () => aggregatedMetric
+              },
+              aggregatedMetric
+            );
+            aggregatedRegistry.registerMetric(aggregatedMetricWrapper);
+          }
+        });
+        return aggregatedRegistry;
+      }
+      /**
+       * Sets the registry or registries to be aggregated. Call from workers to
+       * use a registry/registries other than the default global registry.
+       * @param {Array<Registry>|Registry} regs Registry or registries to be
+       *   aggregated.
+       * @return {void}
+       */
+      static setRegistries(regs) {
+        if (!Array.isArray(regs)) regs = [regs];
+        regs.forEach((reg) => {
+          if (!(reg instanceof Registry2)) {
+            throw new TypeError(`Expected Registry, got ${typeof reg}`);
+          }
+        });
+        registries = regs;
+      }
+    };
+    function addListeners() {
+      if (listenersAdded) return;
+      listenersAdded = true;
+      if (cluster().isMaster) {
+        cluster().on("message", (worker, message) => {
+          if (message.type === GET_METRICS_RES) {
+            const request2 = requests.get(message.requestId);
+            if (message.error) {
+              request2.done(new Error(message.error));
+              return;
+            }
+            message.metrics.forEach((registry2) => request2.responses.push(registry2));
+            request2.pending--;
+            if (request2.pending === 0) {
+              requests.delete(message.requestId);
+              clearTimeout(request2.errorTimeout);
+              const registry2 = AggregatorRegistry.aggregate(request2.responses);
+              const promString = registry2.metrics();
+              request2.done(null, promString);
+            }
+          }
+        });
+      }
+      if (cluster().isWorker) {
+        process.on("message", (message) => {
+          if (message.type === GET_METRICS_REQ) {
+            Promise.all(registries.map((r) => r.getMetricsAsJSON())).then((metrics) => {
+              process.send({
+                type: GET_METRICS_RES,
+                requestId: message.requestId,
+                metrics
+              });
+            }).catch((error62) => {
+              process.send({
+                type: GET_METRICS_RES,
+                requestId: message.requestId,
+                error: error62.message
+              });
+            });
+          }
+        });
+      }
+    }
+    module2.exports = AggregatorRegistry;
+  }
+});
+
+// node_modules/prom-client/index.js
+var require_prom_client = __commonJS({
+  "node_modules/prom-client/index.js"(exports2) {
+    "use strict";
+    exports2.register = require_registry().globalRegistry;
+    exports2.Registry = require_registry();
+    Object.defineProperty(exports2, "contentType", {
+      configurable: false,
+      enumerable: true,
+      get() {
+        return exports2.register.contentType;
+      },
+      set(value) {
+        exports2.register.setContentType(value);
+      }
+    });
+    exports2.prometheusContentType = exports2.Registry.PROMETHEUS_CONTENT_TYPE;
+    exports2.openMetricsContentType = exports2.Registry.OPENMETRICS_CONTENT_TYPE;
+    exports2.validateMetricName = require_validation().validateMetricName;
+    exports2.Counter = require_counter();
+    exports2.Gauge = require_gauge();
+    exports2.Histogram = require_histogram();
+    exports2.Summary = require_summary();
+    exports2.Pushgateway = require_pushgateway();
+    exports2.linearBuckets = require_bucketGenerators().linearBuckets;
+    exports2.exponentialBuckets = require_bucketGenerators().exponentialBuckets;
+    exports2.collectDefaultMetrics = require_defaultMetrics();
+    exports2.aggregators = require_metricAggregators().aggregators;
+    exports2.AggregatorRegistry = require_cluster();
+  }
+});
+
+// node_modules/deepmerge/dist/cjs.js
 var require_cjs = __commonJS({
-  "../../work/main/node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
+  "node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
     "use strict";
     var isMergeableObject = function isMergeableObject2(value) {
       return isNonNullObject(value) && !isSpecial(value);
@@ -12785,9 +17749,9 @@ var require_cjs = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/err-helpers.js
+// node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
     "use strict";
     var isErrorLike = (err2) => {
       return err2 && typeof err2.message === "string";
@@ -12842,9 +17806,9 @@ var require_err_helpers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/err-proto.js
+// node_modules/pino-std-serializers/lib/err-proto.js
 var require_err_proto = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
     var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
@@ -12893,9 +17857,9 @@ var require_err_proto = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/err.js
+// node_modules/pino-std-serializers/lib/err.js
 var require_err = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
     "use strict";
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
@@ -12933,9 +17897,9 @@ var require_err = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/err-with-cause.js
+// node_modules/pino-std-serializers/lib/err-with-cause.js
 var require_err_with_cause = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
     "use strict";
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
@@ -12976,9 +17940,9 @@ var require_err_with_cause = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/req.js
+// node_modules/pino-std-serializers/lib/req.js
 var require_req = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpRequest,
@@ -13048,8 +18012,8 @@ var require_req = __commonJS({
       if (req.originalUrl) {
         _req.url = req.originalUrl;
       } else {
-        const path2 = req.path;
-        _req.url = typeof path2 === "string" ? path2 : req.url ? req.url.path || req.url : void 0;
+        const path3 = req.path;
+        _req.url = typeof path3 === "string" ? path3 : req.url ? req.url.path || req.url : void 0;
       }
       if (req.query) {
         _req.query = req.query;
@@ -13071,9 +18035,9 @@ var require_req = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/lib/res.js
+// node_modules/pino-std-serializers/lib/res.js
 var require_res = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpResponse,
@@ -13120,9 +18084,9 @@ var require_res = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-std-serializers/index.js
+// node_modules/pino-std-serializers/index.js
 var require_pino_std_serializers = __commonJS({
-  "../../work/main/node_modules/pino-std-serializers/index.js"(exports2, module2) {
+  "node_modules/pino-std-serializers/index.js"(exports2, module2) {
     "use strict";
     var errSerializer = require_err();
     var errWithCauseSerializer = require_err_with_cause();
@@ -13157,9 +18121,9 @@ var require_pino_std_serializers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/caller.js
+// node_modules/pino/lib/caller.js
 var require_caller = __commonJS({
-  "../../work/main/node_modules/pino/lib/caller.js"(exports2, module2) {
+  "node_modules/pino/lib/caller.js"(exports2, module2) {
     "use strict";
     var util = __require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
@@ -13190,9 +18154,9 @@ var require_caller = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@pinojs/redact/index.js
+// node_modules/@pinojs/redact/index.js
 var require_redact = __commonJS({
-  "../../work/main/node_modules/@pinojs/redact/index.js"(exports2, module2) {
+  "node_modules/@pinojs/redact/index.js"(exports2, module2) {
     "use strict";
     function deepClone(obj) {
       if (obj === null || typeof obj !== "object") {
@@ -13219,14 +18183,14 @@ var require_redact = __commonJS({
       }
       return obj;
     }
-    function parsePath(path2) {
+    function parsePath(path3) {
       const parts = [];
       let current = "";
       let inBrackets = false;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i2 = 0; i2 < path2.length; i2++) {
-        const char = path2[i2];
+      for (let i2 = 0; i2 < path3.length; i2++) {
+        const char = path3[i2];
         if (!inBrackets && char === ".") {
           if (current) {
             parts.push(current);
@@ -13357,10 +18321,10 @@ var require_redact = __commonJS({
       return current;
     }
     function redactPaths(obj, paths, censor, remove = false) {
-      for (const path2 of paths) {
-        const parts = parsePath(path2);
+      for (const path3 of paths) {
+        const parts = parsePath(path3);
         if (parts.includes("*")) {
-          redactWildcardPath(obj, parts, censor, path2, remove);
+          redactWildcardPath(obj, parts, censor, path3, remove);
         } else {
           if (remove) {
             removeKey(obj, parts);
@@ -13445,8 +18409,8 @@ var require_redact = __commonJS({
           }
         } else {
           if (afterWildcard.includes("*")) {
-            const wrappedCensor = typeof censor === "function" ? (value, path2) => {
-              const fullPath = [...pathArray.slice(0, pathLength), ...path2];
+            const wrappedCensor = typeof censor === "function" ? (value, path3) => {
+              const fullPath = [...pathArray.slice(0, pathLength), ...path3];
               return censor(value, fullPath);
             } : censor;
             redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
@@ -13481,8 +18445,8 @@ var require_redact = __commonJS({
         return null;
       }
       const pathStructure = /* @__PURE__ */ new Map();
-      for (const path2 of pathsToClone) {
-        const parts = parsePath(path2);
+      for (const path3 of pathsToClone) {
+        const parts = parsePath(path3);
         let current = pathStructure;
         for (let i2 = 0; i2 < parts.length; i2++) {
           const part = parts[i2];
@@ -13534,24 +18498,24 @@ var require_redact = __commonJS({
       }
       return cloneSelectively(obj, pathStructure);
     }
-    function validatePath(path2) {
-      if (typeof path2 !== "string") {
+    function validatePath(path3) {
+      if (typeof path3 !== "string") {
         throw new Error("Paths must be (non-empty) strings");
       }
-      if (path2 === "") {
+      if (path3 === "") {
         throw new Error("Invalid redaction path ()");
       }
-      if (path2.includes("..")) {
-        throw new Error(`Invalid redaction path (${path2})`);
+      if (path3.includes("..")) {
+        throw new Error(`Invalid redaction path (${path3})`);
       }
-      if (path2.includes(",")) {
-        throw new Error(`Invalid redaction path (${path2})`);
+      if (path3.includes(",")) {
+        throw new Error(`Invalid redaction path (${path3})`);
       }
       let bracketCount = 0;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i2 = 0; i2 < path2.length; i2++) {
-        const char = path2[i2];
+      for (let i2 = 0; i2 < path3.length; i2++) {
+        const char = path3[i2];
         if ((char === '"' || char === "'") && bracketCount > 0) {
           if (!inQuotes) {
             inQuotes = true;
@@ -13565,20 +18529,20 @@ var require_redact = __commonJS({
         } else if (char === "]" && !inQuotes) {
           bracketCount--;
           if (bracketCount < 0) {
-            throw new Error(`Invalid redaction path (${path2})`);
+            throw new Error(`Invalid redaction path (${path3})`);
           }
         }
       }
       if (bracketCount !== 0) {
-        throw new Error(`Invalid redaction path (${path2})`);
+        throw new Error(`Invalid redaction path (${path3})`);
       }
     }
     function validatePaths(paths) {
       if (!Array.isArray(paths)) {
         throw new TypeError("paths must be an array");
       }
-      for (const path2 of paths) {
-        validatePath(path2);
+      for (const path3 of paths) {
+        validatePath(path3);
       }
     }
     function slowRedact(options2 = {}) {
@@ -13623,9 +18587,9 @@ var require_redact = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/symbols.js
+// node_modules/pino/lib/symbols.js
 var require_symbols = __commonJS({
-  "../../work/main/node_modules/pino/lib/symbols.js"(exports2, module2) {
+  "node_modules/pino/lib/symbols.js"(exports2, module2) {
     "use strict";
     var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
     var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
@@ -13696,9 +18660,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/redaction.js
+// node_modules/pino/lib/redaction.js
 var require_redaction = __commonJS({
-  "../../work/main/node_modules/pino/lib/redaction.js"(exports2, module2) {
+  "node_modules/pino/lib/redaction.js"(exports2, module2) {
     "use strict";
     var Redact = require_redact();
     var { redactFmtSym, wildcardFirstSym } = require_symbols();
@@ -13748,8 +18712,8 @@ var require_redaction = __commonJS({
         if (shape[k] === null) {
           o[k] = (value) => topCensor(value, [k]);
         } else {
-          const wrappedCensor = typeof censor === "function" ? (value, path2) => {
-            return censor(value, [k, ...path2]);
+          const wrappedCensor = typeof censor === "function" ? (value, path3) => {
+            return censor(value, [k, ...path3]);
           } : censor;
           o[k] = Redact({
             paths: shape[k],
@@ -13778,9 +18742,9 @@ var require_redaction = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/time.js
+// node_modules/pino/lib/time.js
 var require_time = __commonJS({
-  "../../work/main/node_modules/pino/lib/time.js"(exports2, module2) {
+  "node_modules/pino/lib/time.js"(exports2, module2) {
     "use strict";
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
@@ -13809,9 +18773,9 @@ var require_time = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/quick-format-unescaped/index.js
+// node_modules/quick-format-unescaped/index.js
 var require_quick_format_unescaped = __commonJS({
-  "../../work/main/node_modules/quick-format-unescaped/index.js"(exports2, module2) {
+  "node_modules/quick-format-unescaped/index.js"(exports2, module2) {
     "use strict";
     function tryStringify(o) {
       try {
@@ -13928,9 +18892,9 @@ var require_quick_format_unescaped = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/atomic-sleep/index.js
+// node_modules/atomic-sleep/index.js
 var require_atomic_sleep = __commonJS({
-  "../../work/main/node_modules/atomic-sleep/index.js"(exports2, module2) {
+  "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
       let sleep3 = function(ms) {
@@ -13963,14 +18927,14 @@ var require_atomic_sleep = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/sonic-boom/index.js
+// node_modules/sonic-boom/index.js
 var require_sonic_boom = __commonJS({
-  "../../work/main/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = __require("fs");
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
-    var path2 = __require("path");
+    var path3 = __require("path");
     var sleep3 = require_atomic_sleep();
     var assert2 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
@@ -14024,7 +18988,7 @@ var require_sonic_boom = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
+          if (sonic.mkdir) fs.mkdirSync(path3.dirname(file2), { recursive: true });
           const fd2 = fs.openSync(file2, flags, mode);
           fileOpened(null, fd2);
         } catch (err2) {
@@ -14032,7 +18996,7 @@ var require_sonic_boom = __commonJS({
           throw err2;
         }
       } else if (sonic.mkdir) {
-        fs.mkdir(path2.dirname(file2), { recursive: true }, (err2) => {
+        fs.mkdir(path3.dirname(file2), { recursive: true }, (err2) => {
           if (err2) return fileOpened(err2);
           fs.open(file2, flags, mode, fileOpened);
         });
@@ -14550,9 +19514,9 @@ var require_sonic_boom = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/on-exit-leak-free/index.js
+// node_modules/on-exit-leak-free/index.js
 var require_on_exit_leak_free = __commonJS({
-  "../../work/main/node_modules/on-exit-leak-free/index.js"(exports2, module2) {
+  "node_modules/on-exit-leak-free/index.js"(exports2, module2) {
     "use strict";
     var refs = {
       exit: [],
@@ -14644,9 +19608,9 @@ var require_on_exit_leak_free = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/thread-stream/package.json
+// node_modules/thread-stream/package.json
 var require_package = __commonJS({
-  "../../work/main/node_modules/thread-stream/package.json"(exports2, module2) {
+  "node_modules/thread-stream/package.json"(exports2, module2) {
     module2.exports = {
       name: "thread-stream",
       version: "4.2.1",
@@ -14705,9 +19669,9 @@ var require_package = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/thread-stream/lib/wait.js
+// node_modules/thread-stream/lib/wait.js
 var require_wait = __commonJS({
-  "../../work/main/node_modules/thread-stream/lib/wait.js"(exports2, module2) {
+  "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
@@ -14775,9 +19739,9 @@ var require_wait = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/thread-stream/lib/indexes.js
+// node_modules/thread-stream/lib/indexes.js
 var require_indexes = __commonJS({
-  "../../work/main/node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
+  "node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
     "use strict";
     var SEQ_INDEX = 2;
     var WRITE_INDEX = 4;
@@ -14790,9 +19754,9 @@ var require_indexes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/thread-stream/index.js
+// node_modules/thread-stream/index.js
 var require_thread_stream = __commonJS({
-  "../../work/main/node_modules/thread-stream/index.js"(exports2, module2) {
+  "node_modules/thread-stream/index.js"(exports2, module2) {
     "use strict";
     var { version: version2 } = require_package();
     var { EventEmitter } = __require("events");
@@ -15244,14 +20208,14 @@ var require_thread_stream = __commonJS({
       let offset = current;
       let remaining = maxBytes;
       while (remaining > 0 && stream[kImpl].bufLen !== 0) {
-        const head = stream[kImpl].bufHead;
-        const buf = stream[kImpl].buf[head];
+        const head2 = stream[kImpl].bufHead;
+        const buf = stream[kImpl].buf[head2];
         if (buf.length <= remaining) {
           buf.copy(stream[kImpl].data, offset);
           offset += buf.length;
           remaining -= buf.length;
           stream[kImpl].bufLen -= buf.length;
-          stream[kImpl].bufHead = head + 1;
+          stream[kImpl].bufHead = head2 + 1;
           if (stream[kImpl].bufHead === stream[kImpl].buf.length) {
             stream[kImpl].buf.length = 0;
             stream[kImpl].bufHead = 0;
@@ -15262,7 +20226,7 @@ var require_thread_stream = __commonJS({
           continue;
         }
         buf.copy(stream[kImpl].data, offset, 0, remaining);
-        stream[kImpl].buf[head] = buf.subarray(remaining);
+        stream[kImpl].buf[head2] = buf.subarray(remaining);
         stream[kImpl].bufLen -= remaining;
         offset += remaining;
         remaining = 0;
@@ -15355,9 +20319,9 @@ var require_thread_stream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/transport.js
+// node_modules/pino/lib/transport.js
 var require_transport = __commonJS({
-  "../../work/main/node_modules/pino/lib/transport.js"(exports2, module2) {
+  "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire3 } = __require("module");
     var { existsSync: existsSync2 } = __require("node:fs");
@@ -15389,16 +20353,16 @@ var require_transport = __commonJS({
       return false;
     }
     function sanitizeNodeOptions(nodeOptions) {
-      const tokens = nodeOptions.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g);
-      if (!tokens) {
+      const tokens2 = nodeOptions.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g);
+      if (!tokens2) {
         return nodeOptions;
       }
       const sanitized = [];
       let changed = false;
-      for (let i2 = 0; i2 < tokens.length; i2++) {
-        const token = tokens[i2];
+      for (let i2 = 0; i2 < tokens2.length; i2++) {
+        const token = tokens2[i2];
         if (token === "--require" || token === "-r" || token === "--import") {
-          const next = tokens[i2 + 1];
+          const next = tokens2[i2 + 1];
           if (next && shouldDropPreload(next)) {
             changed = true;
             i2++;
@@ -15427,15 +20391,15 @@ var require_transport = __commonJS({
       if (!unquoted) {
         return false;
       }
-      let path2 = unquoted;
-      if (path2.startsWith("file://")) {
+      let path3 = unquoted;
+      if (path3.startsWith("file://")) {
         try {
-          path2 = fileURLToPath(path2);
+          path3 = fileURLToPath(path3);
         } catch {
           return false;
         }
       }
-      return isAbsolute(path2) && !existsSync2(path2);
+      return isAbsolute(path3) && !existsSync2(path3);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -15587,9 +20551,9 @@ var require_transport = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/tools.js
+// node_modules/pino/lib/tools.js
 var require_tools = __commonJS({
-  "../../work/main/node_modules/pino/lib/tools.js"(exports2, module2) {
+  "node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = __require("node:diagnostics_channel");
     var format = require_quick_format_unescaped();
@@ -15916,9 +20880,9 @@ var require_tools = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/constants.js
+// node_modules/pino/lib/constants.js
 var require_constants = __commonJS({
-  "../../work/main/node_modules/pino/lib/constants.js"(exports2, module2) {
+  "node_modules/pino/lib/constants.js"(exports2, module2) {
     var DEFAULT_LEVELS = {
       trace: 10,
       debug: 20,
@@ -15938,9 +20902,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/levels.js
+// node_modules/pino/lib/levels.js
 var require_levels = __commonJS({
-  "../../work/main/node_modules/pino/lib/levels.js"(exports2, module2) {
+  "node_modules/pino/lib/levels.js"(exports2, module2) {
     "use strict";
     var {
       lsCacheSym,
@@ -16131,17 +21095,17 @@ var require_levels = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/lib/meta.js
+// node_modules/pino/lib/meta.js
 var require_meta = __commonJS({
-  "../../work/main/node_modules/pino/lib/meta.js"(exports2, module2) {
+  "node_modules/pino/lib/meta.js"(exports2, module2) {
     "use strict";
     module2.exports = { version: "10.4.0" };
   }
 });
 
-// ../../work/main/node_modules/pino/lib/proto.js
+// node_modules/pino/lib/proto.js
 var require_proto = __commonJS({
-  "../../work/main/node_modules/pino/lib/proto.js"(exports2, module2) {
+  "node_modules/pino/lib/proto.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = __require("node:events");
     var {
@@ -16369,9 +21333,9 @@ var require_proto = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/safe-stable-stringify/index.js
+// node_modules/safe-stable-stringify/index.js
 var require_safe_stable_stringify = __commonJS({
-  "../../work/main/node_modules/safe-stable-stringify/index.js"(exports2, module2) {
+  "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
     var { hasOwnProperty } = Object.prototype;
     var stringify = configure();
@@ -16965,9 +21929,9 @@ ${originalIndentation}`;
   }
 });
 
-// ../../work/main/node_modules/pino/lib/multistream.js
+// node_modules/pino/lib/multistream.js
 var require_multistream = __commonJS({
-  "../../work/main/node_modules/pino/lib/multistream.js"(exports2, module2) {
+  "node_modules/pino/lib/multistream.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var { DEFAULT_LEVELS } = require_constants();
@@ -16984,7 +21948,7 @@ var require_multistream = __commonJS({
       }
       const res = {
         write,
-        add,
+        add: add2,
         remove,
         emit,
         flushSync,
@@ -16997,9 +21961,9 @@ var require_multistream = __commonJS({
         streamLevels
       };
       if (Array.isArray(streamsArray)) {
-        streamsArray.forEach(add, res);
+        streamsArray.forEach(add2, res);
       } else {
-        add.call(res, streamsArray);
+        add2.call(res, streamsArray);
       }
       streamsArray = null;
       return res;
@@ -17047,7 +22011,7 @@ var require_multistream = __commonJS({
           }
         }
       }
-      function add(dest) {
+      function add2(dest) {
         if (!dest) {
           return this;
         }
@@ -17106,7 +22070,7 @@ var require_multistream = __commonJS({
         }
         return {
           write,
-          add,
+          add: add2,
           remove,
           emit,
           flushSync,
@@ -17135,9 +22099,9 @@ var require_multistream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino/pino.js
+// node_modules/pino/pino.js
 var require_pino = __commonJS({
-  "../../work/main/node_modules/pino/pino.js"(exports2, module2) {
+  "node_modules/pino/pino.js"(exports2, module2) {
     "use strict";
     var os = __require("node:os");
     var stdSerializers = require_pino_std_serializers();
@@ -17223,7 +22187,7 @@ var require_pino = __commonJS({
     };
     var normalize = createArgsNormalizer(defaultOptions2);
     var serializers = Object.assign(/* @__PURE__ */ Object.create(null), stdSerializers);
-    function pino2(...args) {
+    function pino3(...args) {
       const instance = {};
       const { opts, stream } = normalize(instance, caller(), ...args);
       if (opts.level && typeof opts.level === "string" && DEFAULT_LEVELS[opts.level.toLowerCase()] !== void 0) opts.level = opts.level.toLowerCase();
@@ -17345,7 +22309,7 @@ var require_pino = __commonJS({
       instance[setLevelSym](level);
       return instance;
     }
-    module2.exports = pino2;
+    module2.exports = pino3;
     module2.exports.destination = (dest = process.stdout.fd) => {
       if (typeof dest === "object") {
         dest.dest = normalizeDestFileDescriptor(dest.dest || process.stdout.fd);
@@ -17361,14 +22325,14 @@ var require_pino = __commonJS({
     module2.exports.stdTimeFunctions = Object.assign({}, time3);
     module2.exports.symbols = symbols;
     module2.exports.version = version2;
-    module2.exports.default = pino2;
-    module2.exports.pino = pino2;
+    module2.exports.default = pino3;
+    module2.exports.pino = pino3;
   }
 });
 
-// ../../work/main/node_modules/colorette/index.cjs
+// node_modules/colorette/index.cjs
 var require_colorette = __commonJS({
-  "../../work/main/node_modules/colorette/index.cjs"(exports2) {
+  "node_modules/colorette/index.cjs"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var tty = __require("tty");
@@ -17404,7 +22368,7 @@ var require_colorette = __commonJS({
     var isCompatibleTerminal = tty__namespace && tty__namespace.isatty && tty__namespace.isatty(1) && env.TERM && !isDumbTerminal;
     var isCI = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
     var isColorSupported = !isDisabled && (isForced || isWindows && !isDumbTerminal || isCompatibleTerminal || isCI);
-    var replaceClose = (index, string4, close, replace, head = string4.substring(0, index) + replace, tail = string4.substring(index + close.length), next = tail.indexOf(close)) => head + (next < 0 ? tail : replaceClose(next, tail, close, replace));
+    var replaceClose = (index, string4, close, replace, head2 = string4.substring(0, index) + replace, tail = string4.substring(index + close.length), next = tail.indexOf(close)) => head2 + (next < 0 ? tail : replaceClose(next, tail, close, replace));
     var clearBleed = (index, string4, open2, close, replace) => index < 0 ? open2 + string4 + close : open2 + replaceClose(index, string4, close, replace) + close;
     var filterEmpty = (open2, close, replace = open2, at = open2.length + 1) => (string4) => string4 || !(string4 === "" || string4 === void 0) ? clearBleed(
       ("" + string4).indexOf(close, at),
@@ -17550,9 +22514,9 @@ var require_colorette = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/wrappy/wrappy.js
+// node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "../../work/main/node_modules/wrappy/wrappy.js"(exports2, module2) {
+  "node_modules/wrappy/wrappy.js"(exports2, module2) {
     module2.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -17567,22 +22531,22 @@ var require_wrappy = __commonJS({
         for (var i2 = 0; i2 < args.length; i2++) {
           args[i2] = arguments[i2];
         }
-        var ret = fn.apply(this, args);
+        var ret2 = fn.apply(this, args);
         var cb2 = args[args.length - 1];
-        if (typeof ret === "function" && ret !== cb2) {
+        if (typeof ret2 === "function" && ret2 !== cb2) {
           Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
+            ret2[k] = cb2[k];
           });
         }
-        return ret;
+        return ret2;
       }
     }
   }
 });
 
-// ../../work/main/node_modules/once/once.js
+// node_modules/once/once.js
 var require_once = __commonJS({
-  "../../work/main/node_modules/once/once.js"(exports2, module2) {
+  "node_modules/once/once.js"(exports2, module2) {
     var wrappy = require_wrappy();
     module2.exports = wrappy(once);
     module2.exports.strict = wrappy(onceStrict);
@@ -17624,9 +22588,9 @@ var require_once = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/end-of-stream/index.js
+// node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
-  "../../work/main/node_modules/end-of-stream/index.js"(exports2, module2) {
+  "node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
     var noop4 = function() {
     };
@@ -17707,9 +22671,9 @@ var require_end_of_stream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pump/index.js
+// node_modules/pump/index.js
 var require_pump = __commonJS({
-  "../../work/main/node_modules/pump/index.js"(exports2, module2) {
+  "node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
     var fs;
@@ -17782,9 +22746,9 @@ var require_pump = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-abstract-transport/index.js
+// node_modules/pino-abstract-transport/index.js
 var require_pino_abstract_transport = __commonJS({
-  "../../work/main/node_modules/pino-abstract-transport/index.js"(exports2, module2) {
+  "node_modules/pino-abstract-transport/index.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var split = require_split2();
@@ -17900,9 +22864,9 @@ var require_pino_abstract_transport = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/constants.js
+// node_modules/pino-pretty/lib/constants.js
 var require_constants2 = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
@@ -17946,9 +22910,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/get-level-label-data.js
+// node_modules/pino-pretty/lib/utils/get-level-label-data.js
 var require_get_level_label_data = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
     "use strict";
     module2.exports = getLevelLabelData;
     var { LEVELS, LEVEL_NAMES } = require_constants2();
@@ -17968,9 +22932,9 @@ var require_get_level_label_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/colors.js
+// node_modules/pino-pretty/lib/colors.js
 var require_colors = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
     var plain = {
@@ -18062,14 +23026,14 @@ var require_colors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/node_modules/sonic-boom/index.js
+// node_modules/pino-pretty/node_modules/sonic-boom/index.js
 var require_sonic_boom2 = __commonJS({
-  "../../work/main/node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = __require("node:fs");
     var EventEmitter = __require("node:events");
     var inherits = __require("node:util").inherits;
-    var path2 = __require("node:path");
+    var path3 = __require("node:path");
     var assert2 = __require("node:assert");
     var sleep3 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
@@ -18140,7 +23104,7 @@ var require_sonic_boom2 = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs.mkdirSync(path2.dirname(file2), { recursive: true });
+          if (sonic.mkdir) fs.mkdirSync(path3.dirname(file2), { recursive: true });
           const fd2 = fs.openSync(file2, flags, mode);
           fileOpened(null, fd2);
         } catch (err2) {
@@ -18148,7 +23112,7 @@ var require_sonic_boom2 = __commonJS({
           throw err2;
         }
       } else if (sonic.mkdir) {
-        fs.mkdir(path2.dirname(file2), { recursive: true }, (err2) => {
+        fs.mkdir(path3.dirname(file2), { recursive: true }, (err2) => {
           if (err2) return fileOpened(err2);
           fs.open(file2, flags, mode, fileOpened);
         });
@@ -18445,12 +23409,12 @@ var require_sonic_boom2 = __commonJS({
     }
     function callFlushCallbackOnDrain(cb) {
       this._flushPending++;
-      let waiting = true;
+      let waiting2 = true;
       let completed = false;
       let flushing = false;
       const stopWaiting = () => {
-        if (!waiting) return false;
-        waiting = false;
+        if (!waiting2) return false;
+        waiting2 = false;
         this.off(kFlush, onDrain);
         this.off("error", onError);
         return true;
@@ -18824,18 +23788,18 @@ var require_sonic_boom2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/noop.js
+// node_modules/pino-pretty/lib/utils/noop.js
 var require_noop = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
     module2.exports = function noop4() {
     };
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
 var require_build_safe_sonic_boom = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
     "use strict";
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = __require("node:worker_threads");
@@ -18884,9 +23848,9 @@ var require_build_safe_sonic_boom = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/is-valid-date.js
+// node_modules/pino-pretty/lib/utils/is-valid-date.js
 var require_is_valid_date = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
     "use strict";
     module2.exports = isValidDate;
     function isValidDate(date5) {
@@ -18895,9 +23859,9 @@ var require_is_valid_date = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/create-date.js
+// node_modules/pino-pretty/lib/utils/create-date.js
 var require_create_date = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
     "use strict";
     module2.exports = createDate;
     var isValidDate = require_is_valid_date();
@@ -18912,9 +23876,9 @@ var require_create_date = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/split-property-key.js
+// node_modules/pino-pretty/lib/utils/split-property-key.js
 var require_split_property_key = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
     "use strict";
     module2.exports = splitPropertyKey;
     function splitPropertyKey(key) {
@@ -18947,9 +23911,9 @@ var require_split_property_key = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/get-property-value.js
+// node_modules/pino-pretty/lib/utils/get-property-value.js
 var require_get_property_value = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
     "use strict";
     module2.exports = getPropertyValue;
     var splitPropertyKey = require_split_property_key();
@@ -18966,9 +23930,9 @@ var require_get_property_value = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/delete-log-property.js
+// node_modules/pino-pretty/lib/utils/delete-log-property.js
 var require_delete_log_property = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
     "use strict";
     module2.exports = deleteLogProperty;
     var getPropertyValue = require_get_property_value();
@@ -18984,9 +23948,9 @@ var require_delete_log_property = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-copy/dist/cjs/index.cjs
+// node_modules/fast-copy/dist/cjs/index.cjs
 var require_cjs2 = __commonJS({
-  "../../work/main/node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
+  "node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
     "use strict";
     var MaxDepthExceededError = class extends RangeError {
       constructor(maxDepth) {
@@ -19304,9 +24268,9 @@ var require_cjs2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/filter-log.js
+// node_modules/pino-pretty/lib/utils/filter-log.js
 var require_filter_log = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
     "use strict";
     module2.exports = filterLog;
     var { createCopier } = require_cjs2();
@@ -19360,9 +24324,9 @@ var require_filter_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/dateformat/lib/dateformat.js
+// node_modules/dateformat/lib/dateformat.js
 var require_dateformat = __commonJS({
-  "../../work/main/node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
+  "node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
     "use strict";
     function _typeof(obj) {
       "@babel/helpers - typeof";
@@ -19613,9 +24577,9 @@ var require_dateformat = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/format-time.js
+// node_modules/pino-pretty/lib/utils/format-time.js
 var require_format_time = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
     module2.exports = formatTime;
     var {
@@ -19652,9 +24616,9 @@ var require_format_time = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
 var require_handle_custom_levels_names_opts = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsNamesOpts;
     function handleCustomLevelsNamesOpts(cLevels) {
@@ -19677,9 +24641,9 @@ var require_handle_custom_levels_names_opts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
 var require_handle_custom_levels_opts = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsOpts;
     function handleCustomLevelsOpts(cLevels) {
@@ -19705,9 +24669,9 @@ var require_handle_custom_levels_opts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
 var require_interpret_conditionals = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
     "use strict";
     module2.exports = interpretConditionals;
     var getPropertyValue = require_get_property_value();
@@ -19730,9 +24694,9 @@ var require_interpret_conditionals = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/is-object.js
+// node_modules/pino-pretty/lib/utils/is-object.js
 var require_is_object = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
     module2.exports = isObject2;
     function isObject2(input2) {
@@ -19741,9 +24705,9 @@ var require_is_object = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
 var require_join_lines_with_indentation = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
@@ -19756,9 +24720,9 @@ var require_join_lines_with_indentation = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/parse-factory-options.js
+// node_modules/pino-pretty/lib/utils/parse-factory-options.js
 var require_parse_factory_options = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
     "use strict";
     module2.exports = parseFactoryOptions;
     var {
@@ -19854,9 +24818,9 @@ var require_parse_factory_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-safe-stringify/index.js
+// node_modules/fast-safe-stringify/index.js
 var require_fast_safe_stringify = __commonJS({
-  "../../work/main/node_modules/fast-safe-stringify/index.js"(exports2, module2) {
+  "node_modules/fast-safe-stringify/index.js"(exports2, module2) {
     module2.exports = stringify;
     stringify.default = stringify;
     stringify.stable = deterministicStringify;
@@ -20048,9 +25012,9 @@ var require_fast_safe_stringify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
 var require_strip_unsafe_control_chars = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
     "use strict";
     module2.exports = stripUnsafeControlChars;
     var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -20060,9 +25024,9 @@ var require_strip_unsafe_control_chars = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-error.js
+// node_modules/pino-pretty/lib/utils/prettify-error.js
 var require_prettify_error = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyError2;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
@@ -20096,9 +25060,9 @@ var require_prettify_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-object.js
+// node_modules/pino-pretty/lib/utils/prettify-object.js
 var require_prettify_object = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyObject;
     var {
@@ -20164,9 +25128,9 @@ var require_prettify_object = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-error-log.js
+// node_modules/pino-pretty/lib/utils/prettify-error-log.js
 var require_prettify_error_log = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyErrorLog;
     var {
@@ -20219,9 +25183,9 @@ var require_prettify_error_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-level.js
+// node_modules/pino-pretty/lib/utils/prettify-level.js
 var require_prettify_level = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyLevel;
     var getPropertyValue = require_get_property_value();
@@ -20246,9 +25210,9 @@ var require_prettify_level = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-message.js
+// node_modules/pino-pretty/lib/utils/prettify-message.js
 var require_prettify_message = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMessage;
     var {
@@ -20294,9 +25258,9 @@ var require_prettify_message = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-metadata.js
+// node_modules/pino-pretty/lib/utils/prettify-metadata.js
 var require_prettify_metadata = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMetadata;
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -20335,9 +25299,9 @@ var require_prettify_metadata = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/prettify-time.js
+// node_modules/pino-pretty/lib/utils/prettify-time.js
 var require_prettify_time = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
     var formatTime = require_format_time();
@@ -20361,9 +25325,9 @@ var require_prettify_time = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/utils/index.js
-var require_utils3 = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
+// node_modules/pino-pretty/lib/utils/index.js
+var require_utils5 = __commonJS({
+  "node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       buildSafeSonicBoom: require_build_safe_sonic_boom(),
@@ -20394,9 +25358,9 @@ var require_utils3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/secure-json-parse/index.js
+// node_modules/secure-json-parse/index.js
 var require_secure_json_parse = __commonJS({
-  "../../work/main/node_modules/secure-json-parse/index.js"(exports2, module2) {
+  "node_modules/secure-json-parse/index.js"(exports2, module2) {
     "use strict";
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
@@ -20500,9 +25464,9 @@ var require_secure_json_parse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/lib/pretty.js
+// node_modules/pino-pretty/lib/pretty.js
 var require_pretty = __commonJS({
-  "../../work/main/node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
+  "node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
@@ -20635,9 +25599,9 @@ var require_pretty = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-pretty/index.js
+// node_modules/pino-pretty/index.js
 var require_pino_pretty = __commonJS({
-  "../../work/main/node_modules/pino-pretty/index.js"(exports2, module2) {
+  "node_modules/pino-pretty/index.js"(exports2, module2) {
     "use strict";
     var { isColorSupported } = require_colorette();
     var pump = require_pump();
@@ -20654,7 +25618,7 @@ var require_pino_pretty = __commonJS({
     var {
       buildSafeSonicBoom,
       parseFactoryOptions
-    } = require_utils3();
+    } = require_utils5();
     var pretty = require_pretty();
     var defaultOptions2 = {
       colorize: isColorSupported,
@@ -20768,9 +25732,9 @@ var require_pino_pretty = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/light.js
+// node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "../../work/main/node_modules/bottleneck/light.js"(exports2, module2) {
+  "node_modules/bottleneck/light.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports2, (function() {
@@ -21638,9 +26602,9 @@ var require_light = __commonJS({
             return this._resetPromise();
           }
           add(data) {
-            var ret;
+            var ret2;
             this._arr.push(data);
-            ret = this._promise;
+            ret2 = this._promise;
             if (this._arr.length === this.maxSize) {
               this._flush();
             } else if (this.maxTime != null && this._arr.length === 1) {
@@ -21648,7 +26612,7 @@ var require_light = __commonJS({
                 return this._flush();
               }, this.maxTime);
             }
-            return ret;
+            return ret2;
           }
         }
         Batcher2.prototype.defaults = {
@@ -22087,9 +27051,9 @@ var require_light = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/parser.js
+// node_modules/bottleneck/lib/parser.js
 var require_parser3 = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/parser.js"(exports2) {
+  "node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults3, onto = {}) {
       var k, ref, v;
@@ -22112,9 +27076,9 @@ var require_parser3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/DLList.js
+// node_modules/bottleneck/lib/DLList.js
 var require_DLList = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
     "use strict";
     var DLList;
     DLList = class DLList {
@@ -22202,9 +27166,9 @@ var require_DLList = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Events.js
+// node_modules/bottleneck/lib/Events.js
 var require_Events = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
@@ -22336,9 +27300,9 @@ var require_Events = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Queues.js
+// node_modules/bottleneck/lib/Queues.js
 var require_Queues = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
     "use strict";
     var DLList;
     var Events2;
@@ -22406,9 +27370,9 @@ var require_Queues = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/BottleneckError.js
+// node_modules/bottleneck/lib/BottleneckError.js
 var require_BottleneckError = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     BottleneckError = class BottleneckError extends Error {
@@ -22417,9 +27381,9 @@ var require_BottleneckError = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Job.js
+// node_modules/bottleneck/lib/Job.js
 var require_Job = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
@@ -22621,9 +27585,9 @@ var require_Job = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/LocalDatastore.js
+// node_modules/bottleneck/lib/LocalDatastore.js
 var require_LocalDatastore = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
@@ -22883,9 +27847,9 @@ var require_LocalDatastore = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/lua.json
+// node_modules/bottleneck/lib/lua.json
 var require_lua = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
     module2.exports = {
       "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
       "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
@@ -23018,9 +27982,9 @@ return {}
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Scripts.js
+// node_modules/bottleneck/lib/Scripts.js
 var require_Scripts = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Scripts.js"(exports2) {
+  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
     "use strict";
     var headers;
     var lua;
@@ -23184,9 +28148,9 @@ var require_Scripts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/RedisConnection.js
+// node_modules/bottleneck/lib/RedisConnection.js
 var require_RedisConnection = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
     function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
@@ -23380,9 +28344,9 @@ var require_RedisConnection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/IORedisConnection.js
+// node_modules/bottleneck/lib/IORedisConnection.js
 var require_IORedisConnection = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
     "use strict";
     function _slicedToArray(arr, i2) {
       return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i2) || _nonIterableRest();
@@ -23589,9 +28553,9 @@ var require_IORedisConnection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/RedisDatastore.js
+// node_modules/bottleneck/lib/RedisDatastore.js
 var require_RedisDatastore = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i2) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i2) || _nonIterableRest2();
@@ -23940,9 +28904,9 @@ var require_RedisDatastore = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/States.js
+// node_modules/bottleneck/lib/States.js
 var require_States = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/States.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     var States;
@@ -24018,9 +28982,9 @@ var require_States = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Sync.js
+// node_modules/bottleneck/lib/Sync.js
 var require_Sync = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
@@ -24116,16 +29080,16 @@ var require_Sync = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/version.json
-var require_version = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/version.json"(exports2, module2) {
+// node_modules/bottleneck/lib/version.json
+var require_version3 = __commonJS({
+  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
     module2.exports = { version: "2.19.5" };
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Group.js
+// node_modules/bottleneck/lib/Group.js
 var require_Group = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i2) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i2) || _nonIterableRest2();
@@ -24345,9 +29309,9 @@ var require_Group = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Batcher.js
+// node_modules/bottleneck/lib/Batcher.js
 var require_Batcher = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
     "use strict";
     var Batcher;
     var Events2;
@@ -24378,9 +29342,9 @@ var require_Batcher = __commonJS({
           return this._resetPromise();
         }
         add(data) {
-          var ret;
+          var ret2;
           this._arr.push(data);
-          ret = this._promise;
+          ret2 = this._promise;
           if (this._arr.length === this.maxSize) {
             this._flush();
           } else if (this.maxTime != null && this._arr.length === 1) {
@@ -24388,7 +29352,7 @@ var require_Batcher = __commonJS({
               return this._flush();
             }, this.maxTime);
           }
-          return ret;
+          return ret2;
         }
       }
       ;
@@ -24403,9 +29367,9 @@ var require_Batcher = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/Bottleneck.js
+// node_modules/bottleneck/lib/Bottleneck.js
 var require_Bottleneck = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i2) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i2) || _nonIterableRest2();
@@ -24886,7 +29850,7 @@ var require_Bottleneck = __commonJS({
       ;
       Bottleneck4.default = Bottleneck4;
       Bottleneck4.Events = Events2;
-      Bottleneck4.version = Bottleneck4.prototype.version = require_version().version;
+      Bottleneck4.version = Bottleneck4.prototype.version = require_version3().version;
       Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
         LEAK: 1,
         OVERFLOW: 2,
@@ -24952,17 +29916,17 @@ var require_Bottleneck = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/bottleneck/lib/index.js
+// node_modules/bottleneck/lib/index.js
 var require_lib3 = __commonJS({
-  "../../work/main/node_modules/bottleneck/lib/index.js"(exports2, module2) {
+  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
   }
 });
 
-// ../../work/main/node_modules/get-caller-file/index.js
+// node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "../../work/main/node_modules/get-caller-file/index.js"(exports2, module2) {
+  "node_modules/get-caller-file/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function getCallerFile(position) {
       if (position === void 0) {
@@ -24984,11 +29948,11 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pino-http/logger.js
+// node_modules/pino-http/logger.js
 var require_logger = __commonJS({
-  "../../work/main/node_modules/pino-http/logger.js"(exports2, module2) {
+  "node_modules/pino-http/logger.js"(exports2, module2) {
     "use strict";
-    var { pino: pino2, symbols: { stringifySym, chindingsSym } } = require_pino();
+    var { pino: pino3, symbols: { stringifySym, chindingsSym } } = require_pino();
     var serializers = require_pino_std_serializers();
     var getCallerFile = require_get_caller_file();
     var startTime2 = /* @__PURE__ */ Symbol("startTime");
@@ -25166,7 +30130,7 @@ var require_logger = __commonJS({
         if (opts.transport && !opts.transport.caller) {
           opts.transport.caller = getCallerFile();
         }
-        logger = pino2(opts, stream);
+        logger = pino3(opts, stream);
       }
       return logger;
     }
@@ -25208,7 +30172,7 @@ var require_logger = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/zod/v4/classic/external.js
+// node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -25471,7 +30435,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// ../../work/main/node_modules/zod/v4/core/index.js
+// node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -25788,7 +30752,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// ../../work/main/node_modules/zod/v4/core/util.js
+// node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -26025,10 +30989,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path2) {
-  if (!path2)
+function getElementAtPath(obj, path3) {
+  if (!path3)
     return obj;
-  return path2.reduce((acc, key) => acc?.[key], obj);
+  return path3.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -26368,11 +31332,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path2, issues) {
+function prefixIssues(path3, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path2);
+    iss.path.unshift(path3);
     return iss;
   });
 }
@@ -26435,14 +31399,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str.charCodeAt(i2) & 64512) === 55296 && (str.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i2++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -26530,9 +31494,9 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -26547,10 +31511,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -26561,7 +31525,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -26644,7 +31608,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// ../../work/main/node_modules/zod/v4/core/core.js
+// node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -26766,7 +31730,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// ../../work/main/node_modules/zod/v4/core/errors.js
+// node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -26834,16 +31798,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path3 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path3, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path3, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -26882,17 +31846,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path3 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path3, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path3, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -26931,8 +31895,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path2 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path2) {
+  const path3 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path3) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -26958,7 +31922,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// ../../work/main/node_modules/zod/v4/core/parse.js
+// node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -27118,7 +32082,7 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// ../../work/main/node_modules/zod/v4/core/regexes.js
+// node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -27290,7 +32254,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// ../../work/main/node_modules/zod/v4/core/checks.js
+// node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a4;
   inst._zod ?? (inst._zod = {});
@@ -27766,7 +32730,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// ../../work/main/node_modules/zod/v4/core/doc.js
+// node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -27807,14 +32771,14 @@ ${content.join("\n")}
   }
 };
 
-// ../../work/main/node_modules/zod/v4/core/versions.js
+// node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// ../../work/main/node_modules/zod/v4/core/schemas.js
+// node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a4;
   inst ?? (inst = {});
@@ -29277,7 +34241,7 @@ function handleIntersectionResults(result, left, right) {
 }
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   $ZodType.init(inst, def);
-  const items = def.items;
+  const items2 = def.items;
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
@@ -29293,8 +34257,8 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     }
     payload.value = memo2 ? memo2.alloc(inst, payload, [], ctx) : [];
     const proms = [];
-    const optinStart = getTupleOptStart(items, "optin");
-    const optoutStart = getTupleOptStart(items, "optout");
+    const optinStart = getTupleOptStart(items2, "optin");
+    const optoutStart = getTupleOptStart(items2, "optout");
     if (!def.rest) {
       if (input2.length < optinStart) {
         payload.issues.push({
@@ -29307,10 +34271,10 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
         });
         return payload;
       }
-      if (input2.length > items.length) {
+      if (input2.length > items2.length) {
         payload.issues.push({
           code: "too_big",
-          maximum: items.length,
+          maximum: items2.length,
           inclusive: true,
           input: input2,
           inst,
@@ -29318,11 +34282,11 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
         });
       }
     }
-    const itemResults = new Array(items.length);
+    const itemResults = new Array(items2.length);
     const abortEarly = def.rest ? ctx?.abortEarly : void 0;
     let itemAborted = false;
-    for (let i2 = 0; i2 < items.length; i2++) {
-      const r = items[i2]._zod.run({ value: input2[i2], issues: [] }, ctx);
+    for (let i2 = 0; i2 < items2.length; i2++) {
+      const r = items2[i2]._zod.run({ value: input2[i2], issues: [] }, ctx);
       if (r instanceof Promise) {
         proms.push(r.then((rr) => {
           itemResults[i2] = rr;
@@ -29334,8 +34298,8 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       }
     }
     if (def.rest && !itemAborted) {
-      let i2 = items.length - 1;
-      const rest = input2.slice(items.length);
+      let i2 = items2.length - 1;
+      const rest = input2.slice(items2.length);
       let seen = payload.issues.length;
       for (const el of rest) {
         if (abortEarly && payload.issues.length !== seen) {
@@ -29353,14 +34317,14 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       }
     }
     if (proms.length) {
-      return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input2, optoutStart));
+      return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items2, input2, optoutStart));
     }
-    return handleTupleResults(itemResults, payload, items, input2, optoutStart);
+    return handleTupleResults(itemResults, payload, items2, input2, optoutStart);
   };
 });
-function getTupleOptStart(items, key) {
-  for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+function getTupleOptStart(items2, key) {
+  for (let i2 = items2.length - 1; i2 >= 0; i2--) {
+    const omittable = key === "optin" ? items2[i2]._zod.optin !== void 0 : items2[i2]._zod.optout === "optional";
     if (!omittable)
       return i2 + 1;
   }
@@ -29372,11 +34336,11 @@ function handleTupleResult(result, final, index) {
   }
   final.value[index] = result.value;
 }
-function handleTupleResults(itemResults, final, items, input2, optoutStart) {
-  for (let i2 = 0; i2 < items.length; i2++) {
+function handleTupleResults(itemResults, final, items2, input2, optoutStart) {
+  for (let i2 = 0; i2 < items2.length; i2++) {
     const r = itemResults[i2];
     const isPresent = i2 < input2.length;
-    if (!isPresent && i2 >= optoutStart && items[i2]._zod.optin === "optional") {
+    if (!isPresent && i2 >= optoutStart && items2[i2]._zod.optin === "optional") {
       final.value.length = i2;
       break;
     }
@@ -29390,7 +34354,7 @@ function handleTupleResults(itemResults, final, items, input2, optoutStart) {
     final.value[i2] = r.value;
   }
   for (let i2 = final.value.length - 1; i2 >= input2.length; i2--) {
-    if (items[i2]._zod.optout === "optional" && final.value[i2] === void 0) {
+    if (items2[i2]._zod.optout === "optional" && final.value[i2] === void 0) {
       final.value.length = i2;
     } else {
       break;
@@ -30256,7 +35220,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// ../../work/main/node_modules/zod/v4/core/memoizer.js
+// node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -30533,7 +35497,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// ../../work/main/node_modules/zod/v4/locales/index.js
+// node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -30601,7 +35565,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// ../../work/main/node_modules/zod/v4/locales/ar.js
+// node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -30713,7 +35677,7 @@ function ar_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/az.js
+// node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -30824,9 +35788,9 @@ function az_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+// node_modules/zod/v4/locales/be.js
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -30993,7 +35957,7 @@ function be_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/bg.js
+// node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -31119,7 +36083,7 @@ function bg_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/bn.js
+// node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -31233,7 +36197,7 @@ function bn_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ca.js
+// node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -31347,7 +36311,7 @@ function ca_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ckb.js
+// node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -31480,7 +36444,7 @@ function ckb_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/cs.js
+// node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -31597,7 +36561,7 @@ function cs_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/da.js
+// node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -31718,7 +36682,7 @@ function da_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/de.js
+// node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -31832,7 +36796,7 @@ function de_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/el.js
+// node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -31945,7 +36909,7 @@ function el_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/en.js
+// node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -32070,7 +37034,7 @@ function en_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/eo.js
+// node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -32185,7 +37149,7 @@ function eo_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/es.js
+// node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -32322,7 +37286,7 @@ function es_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/fa.js
+// node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -32442,7 +37406,7 @@ function fa_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/fi.js
+// node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -32560,7 +37524,7 @@ function fi_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/fr.js
+// node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -32690,7 +37654,7 @@ function fr_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/fr-CA.js
+// node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -32803,7 +37767,7 @@ function fr_CA_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/gu.js
+// node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -32917,7 +37881,7 @@ function gu_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/he.js
+// node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -33033,51 +37997,51 @@ var error20 = () => {
       }
       case "too_big": {
         const sizing = getSizing(issue2.origin);
-        const subject = withDefinite(issue2.origin ?? "value");
+        const subject2 = withDefinite(issue2.origin ?? "value");
         if (issue2.origin === "string") {
-          return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
+          return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
         }
         if (issue2.origin === "number") {
           const comparison = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
           const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? "<=" : "<";
         const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
+          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()}`;
+        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.maximum.toString()}`;
       }
       case "too_small": {
         const sizing = getSizing(issue2.origin);
-        const subject = withDefinite(issue2.origin ?? "value");
+        const subject2 = withDefinite(issue2.origin ?? "value");
         if (issue2.origin === "string") {
-          return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
+          return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
         }
         if (issue2.origin === "number") {
           const comparison = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
           if (issue2.minimum === 1 && issue2.inclusive) {
             const singularPhrase = issue2.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
-            return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
+            return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
           }
           const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? ">=" : ">";
         const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
+          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()}`;
+        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.minimum.toString()}`;
       }
       case "invalid_format": {
         const _issue = issue2;
@@ -33119,7 +38083,7 @@ function he_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/hi.js
+// node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -33231,7 +38195,7 @@ function hi_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/hr.js
+// node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -33358,7 +38322,7 @@ function hr_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/hu.js
+// node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -33472,9 +38436,9 @@ function hu_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+// node_modules/zod/v4/locales/hy.js
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -33631,7 +38595,7 @@ function hy_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/id.js
+// node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -33743,7 +38707,7 @@ function id_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/is.js
+// node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -33858,7 +38822,7 @@ function is_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/it.js
+// node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -33972,7 +38936,7 @@ function it_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ja.js
+// node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -34085,7 +39049,7 @@ function ja_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ka.js
+// node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -34203,7 +39167,7 @@ function ka_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/km.js
+// node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -34319,12 +39283,12 @@ function km_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/kh.js
+// node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// ../../work/main/node_modules/zod/v4/locales/kn.js
+// node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -34440,7 +39404,7 @@ function kn_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ko.js
+// node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -34557,7 +39521,7 @@ function ko_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/lt.js
+// node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text4) => {
   return text4.charAt(0).toUpperCase() + text4.slice(1);
 };
@@ -34765,7 +39729,7 @@ function lt_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/mk.js
+// node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -34880,7 +39844,7 @@ function mk_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ms.js
+// node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -34993,7 +39957,7 @@ function ms_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ne.js
+// node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -35105,7 +40069,7 @@ function ne_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/nl.js
+// node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -35221,7 +40185,7 @@ function nl_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/nn.js
+// node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -35335,7 +40299,7 @@ function nn_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/no.js
+// node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -35449,7 +40413,7 @@ function no_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ota.js
+// node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -35564,7 +40528,7 @@ function ota_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ps.js
+// node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -35684,7 +40648,7 @@ function ps_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/pl.js
+// node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -35799,7 +40763,7 @@ function pl_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/pt.js
+// node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -35943,7 +40907,7 @@ function pt_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/pt-BR.js
+// node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -36088,7 +41052,7 @@ function pt_BR_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ro.js
+// node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -36211,9 +41175,9 @@ function ro_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+// node_modules/zod/v4/locales/ru.js
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -36380,7 +41344,7 @@ function ru_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/sk.js
+// node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -36497,7 +41461,7 @@ function sk_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/sl.js
+// node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -36612,7 +41576,7 @@ function sl_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/sv.js
+// node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -36728,7 +41692,7 @@ function sv_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ta.js
+// node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -36844,7 +41808,7 @@ function ta_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/tg.js
+// node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -36961,7 +41925,7 @@ function tg_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/th.js
+// node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -37077,7 +42041,7 @@ function th_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/tk.js
+// node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -37185,7 +42149,7 @@ function tk_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/tr.js
+// node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -37296,7 +42260,7 @@ function tr_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/uk.js
+// node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -37410,12 +42374,12 @@ function uk_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ua.js
+// node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// ../../work/main/node_modules/zod/v4/locales/ur.js
+// node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -37531,7 +42495,7 @@ function ur_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/uz.js
+// node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -37645,7 +42609,7 @@ function uz_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/vi.js
+// node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -37759,7 +42723,7 @@ function vi_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/zh-CN.js
+// node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -37874,7 +42838,7 @@ function zh_CN_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/zh-TW.js
+// node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -37987,7 +42951,7 @@ function zh_TW_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/locales/yo.js
+// node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -38100,7 +43064,7 @@ function yo_default() {
   };
 }
 
-// ../../work/main/node_modules/zod/v4/core/registries.js
+// node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -38150,7 +43114,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// ../../work/main/node_modules/zod/v4/core/compile.js
+// node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -39306,20 +44270,20 @@ function generateNonOptionalCheck(doc, ctx, schema, accessor) {
 }
 function generateTupleCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const items = def.items;
+  const items2 = def.items;
   const rest = def.rest;
   doc.write(`if (!Array.isArray(${accessor})) return INVALID;`);
-  const optinStart = getTupleOptStart2(items, "optin");
-  const optoutStart = getTupleOptStart2(items, "optout");
+  const optinStart = getTupleOptStart2(items2, "optin");
+  const optoutStart = getTupleOptStart2(items2, "optout");
   if (rest) {
     doc.write(`if (${accessor}.length < ${optinStart}) return INVALID;`);
   } else {
-    doc.write(`if (${accessor}.length < ${optinStart} || ${accessor}.length > ${items.length}) return INVALID;`);
+    doc.write(`if (${accessor}.length < ${optinStart} || ${accessor}.length > ${items2.length}) return INVALID;`);
   }
   const outputVar = newVar(ctx);
   doc.write(`const ${outputVar} = [];`);
-  for (let i2 = 0; i2 < items.length; i2++) {
-    const itemSchema = items[i2];
+  for (let i2 = 0; i2 < items2.length; i2++) {
+    const itemSchema = items2[i2];
     if (i2 >= optoutStart) {
       doc.write(`if (${outputVar}.length === ${i2}) {`);
       doc.indented((d) => {
@@ -39361,7 +44325,7 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   if (rest) {
     const iVar = newVar(ctx);
     const elemVar = newVar(ctx);
-    doc.write(`for (let ${iVar} = ${items.length}; ${iVar} < ${accessor}.length; ${iVar}++) {`);
+    doc.write(`for (let ${iVar} = ${items2.length}; ${iVar} < ${accessor}.length; ${iVar}++) {`);
     doc.indented((d) => {
       d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
       const elemOutput = compileChild(d, ctx, rest, elemVar);
@@ -39371,9 +44335,9 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   return outputVar;
 }
-function getTupleOptStart2(items, key) {
-  for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+function getTupleOptStart2(items2, key) {
+  for (let i2 = items2.length - 1; i2 >= 0; i2--) {
+    const omittable = key === "optin" ? items2[i2]._zod.optin !== void 0 : items2[i2]._zod.optout === "optional";
     if (!omittable)
       return i2 + 1;
   }
@@ -39760,7 +44724,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// ../../work/main/node_modules/zod/v4/core/api.js
+// node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -40509,13 +45473,13 @@ function _intersection(Class2, left, right) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _tuple(Class2, items, _paramsOrRest, _params) {
+function _tuple(Class2, items2, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
   const params = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
-    items,
+    items: items2,
     rest,
     ...normalizeParams(params)
   });
@@ -40819,7 +45783,7 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// ../../work/main/node_modules/zod/v4/core/to-json-schema.js
+// node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -41349,7 +46313,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
   return finalize(ctx, schema);
 };
 
-// ../../work/main/node_modules/zod/v4/core/json-schema-processors.js
+// node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -42097,7 +47061,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// ../../work/main/node_modules/zod/v4/core/json-schema-generator.js
+// node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -42175,10 +47139,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// ../../work/main/node_modules/zod/v4/core/json-schema.js
+// node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// ../../work/main/node_modules/zod/v4/classic/schemas.js
+// node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -42359,7 +47323,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// ../../work/main/node_modules/zod/v4/classic/checks.js
+// node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -42394,7 +47358,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// ../../work/main/node_modules/zod/v4/classic/errors.js
+// node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -42440,7 +47404,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// ../../work/main/node_modules/zod/v4/classic/parse.js
+// node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -42454,7 +47418,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// ../../work/main/node_modules/zod/v4/classic/schemas.js
+// node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -43413,13 +48377,13 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
     });
   }
 });
-function tuple(items, _paramsOrRest, _params) {
+function tuple(items2, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
   const params = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
-    items,
+    items: items2,
     rest,
     ...util_exports.normalizeParams(params)
   });
@@ -43919,7 +48883,7 @@ function preprocess(fn, schema) {
   });
 }
 
-// ../../work/main/node_modules/zod/v4/classic/compat.js
+// node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -43945,7 +48909,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// ../../work/main/node_modules/zod/v4/classic/iso.js
+// node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -43970,7 +48934,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// ../../work/main/node_modules/zod/v4/classic/from-json-schema.js
+// node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -44060,8 +49024,8 @@ function detectVersion(schema, defaultTarget) {
   }
   return defaultTarget ?? "draft-2020-12";
 }
-function applyMinItems(items, minItems) {
-  return items.map((item, index) => index < minItems ? item : item.optional());
+function applyMinItems(items2, minItems) {
+  return items2.map((item, index) => index < minItems ? item : item.optional());
 }
 function decodeJSONPointerSegment(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
@@ -44070,13 +49034,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path2 = ref.slice(1).split("/").filter(Boolean);
-  if (path2.length === 0) {
+  const path3 = ref.slice(1).split("/").filter(Boolean);
+  if (path3.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path2[0] === defsKey) {
-    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
+  if (path3[0] === defsKey) {
+    const key = path3[1] === void 0 ? void 0 : decodeJSONPointerSegment(path3[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -44215,13 +49179,13 @@ function plural(n) {
 }
 function checkArrayGuards(arraySchema, guards) {
   const guard = z.transform((value) => value).check((payload) => {
-    const items = payload.value;
-    if (!Array.isArray(items))
+    const items2 = payload.value;
+    if (!Array.isArray(items2))
       return;
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
-      for (let i2 = 0; i2 < items.length; i2++) {
-        const key = canonicalKey(items[i2], /* @__PURE__ */ new Set());
+      for (let i2 = 0; i2 < items2.length; i2++) {
+        const key = canonicalKey(items2[i2], /* @__PURE__ */ new Set());
         if (key === null)
           continue;
         const first = firstSeen.get(key);
@@ -44232,7 +49196,7 @@ function checkArrayGuards(arraySchema, guards) {
         payload.issues.push({
           code: "custom",
           message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first}`,
-          input: items,
+          input: items2,
           path: [i2],
           continue: true
         });
@@ -44242,7 +49206,7 @@ function checkArrayGuards(arraySchema, guards) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
       let matches = 0;
-      for (const item of items) {
+      for (const item of items2) {
         if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
           break;
       }
@@ -44250,7 +49214,7 @@ function checkArrayGuards(arraySchema, guards) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
-          input: items,
+          input: items2,
           continue: true
         });
       }
@@ -44258,7 +49222,7 @@ function checkArrayGuards(arraySchema, guards) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
-          input: items,
+          input: items2,
           continue: true
         });
       }
@@ -44544,12 +49508,12 @@ function convertBaseSchema(schema, ctx) {
     }
     case "array": {
       const prefixItems = schema.prefixItems;
-      const items = schema.items;
+      const items2 = schema.items;
       if (prefixItems && Array.isArray(prefixItems)) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
-        const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
+        const rest = !Array.isArray(items2) ? getTupleRest(items2, ctx) : void 0;
         const tupleSchema = z.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
@@ -44558,9 +49522,9 @@ function convertBaseSchema(schema, ctx) {
         if (typeof schema.maxItems === "number") {
           zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
         }
-      } else if (Array.isArray(items)) {
+      } else if (Array.isArray(items2)) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
-        const tupleItems = items.map((item) => convertSchema(item, ctx));
+        const tupleItems = items2.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = getTupleRest(schema.additionalItems, ctx);
         const tupleSchema = z.tuple(positionalItems);
@@ -44571,8 +49535,8 @@ function convertBaseSchema(schema, ctx) {
         if (typeof schema.maxItems === "number") {
           zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
         }
-      } else if (items !== void 0) {
-        const element = convertSchema(items, ctx);
+      } else if (items2 !== void 0) {
+        const element = convertSchema(items2, ctx);
         let arraySchema = z.array(element);
         if (typeof schema.minItems === "number") {
           arraySchema = arraySchema.min(schema.minItems);
@@ -44703,7 +49667,7 @@ function fromJSONSchema(schema, params) {
   return convertSchema(normalized, ctx);
 }
 
-// ../../work/main/node_modules/zod/v4/core/visit.js
+// node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -44858,7 +49822,7 @@ function visit(schema, fnOrHandlers) {
   return run3(schema);
 }
 
-// ../../work/main/node_modules/zod/v4/classic/deep-partial.js
+// node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -44870,7 +49834,7 @@ function deepPartial(schema) {
   });
 }
 
-// ../../work/main/node_modules/zod/v4/classic/in-out.js
+// node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -44900,7 +49864,7 @@ function output(schema) {
   });
 }
 
-// ../../work/main/node_modules/zod/v4/classic/coerce.js
+// node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -45177,8 +50141,8 @@ function mergePolicy(base, override) {
   for (const [key, value] of Object.entries(override)) merged[key] = mergePolicy(base[key], value);
   return merged;
 }
-function formatPath(path2) {
-  return path2.map(
+function formatPath(path3) {
+  return path3.map(
     (part, index) => typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`
   ).join("");
 }
@@ -45191,17 +50155,17 @@ function describeValue(value) {
   if (typeof value === "object") return "a mapping";
   return String(value);
 }
-function valueAt(root, path2) {
+function valueAt(root, path3) {
   let current = root;
-  for (const part of path2) {
+  for (const part of path3) {
     if (current === null || typeof current !== "object") return void 0;
     current = current[part];
   }
   return current;
 }
-function knownKeysAt(path2) {
+function knownKeysAt(path3) {
   let schema = PolicySchema;
-  for (const part of path2) {
+  for (const part of path3) {
     const unwrapped = unwrap(schema);
     if (unwrapped instanceof external_exports.ZodObject) schema = unwrapped.shape[part];
     else if (unwrapped instanceof external_exports.ZodArray) schema = unwrapped.element;
@@ -45246,9 +50210,9 @@ function explainIssues(issues, input2) {
       }
       continue;
     }
-    const path2 = formatPath(issue2.path) || "(top level)";
+    const path3 = formatPath(issue2.path) || "(top level)";
     const message = issue2.code === "custom" ? issue2.message : `${issue2.message}, got ${describeValue(valueAt(input2, issue2.path))}`;
-    errors.push({ path: path2, message });
+    errors.push({ path: path3, message });
   }
   const seen = /* @__PURE__ */ new Set();
   return errors.filter((error62) => {
@@ -45316,6 +50280,3052 @@ function resolvePolicy(repositoryConfig) {
     };
   }
   return validatePolicy(mergePolicy(defaultPolicy(), repositoryConfig ?? {}));
+}
+
+// core/commands.ts
+var MAX_COMMAND_TEXT_LENGTH = 1e4;
+var STORY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+var INVISIBLE = /(?!\t)[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u;
+var NO_ARGUMENT_COMMANDS = ["approve", "cancel", "pause", "resume", "status"];
+function takesNoArguments(name) {
+  return NO_ARGUMENT_COMMANDS.includes(name);
+}
+var NONE2 = { kind: "none" };
+function isCommandName(token) {
+  return COMMAND_NAMES.includes(token);
+}
+function invalid(name, reason) {
+  return { kind: "invalid", name, reason };
+}
+function exceedsLength(text4, limit) {
+  if (text4.length <= limit) return false;
+  let count3 = 0;
+  for (const _ of text4) {
+    count3 += 1;
+    if (count3 > limit) return true;
+  }
+  return false;
+}
+function parseCommand(body2) {
+  if (typeof body2 !== "string" || !body2.startsWith("/")) return NONE2;
+  const text4 = body2.replace(/\r\n?/g, "\n");
+  const lineEnd = text4.indexOf("\n");
+  const firstLine = lineEnd === -1 ? text4 : text4.slice(0, lineEnd);
+  if (INVISIBLE.test(firstLine)) return NONE2;
+  const nameEnd = firstLine.search(/[ \t]/);
+  const name = firstLine.slice(1, nameEnd === -1 ? firstLine.length : nameEnd);
+  if (!isCommandName(name)) return NONE2;
+  const afterName = 1 + name.length;
+  const restOfLine = firstLine.slice(afterName).trim();
+  if (takesNoArguments(name)) {
+    if (restOfLine !== "") {
+      return invalid(name, `/${name} takes no arguments; put any note on the next line.`);
+    }
+    return { kind: "command", command: { name } };
+  }
+  if (name === "retry") return parseRetry(restOfLine);
+  const argument = text4.slice(afterName).trim();
+  const usage = name === "clarify" ? "`/clarify <text>`" : "`/reject <reason>`";
+  const what = name === "clarify" ? "text" : "a reason";
+  if (argument === "") return invalid(name, `/${name} needs ${what}: ${usage}.`);
+  if (exceedsLength(argument, MAX_COMMAND_TEXT_LENGTH)) {
+    return invalid(
+      name,
+      `/${name} text is too long; keep it to ${MAX_COMMAND_TEXT_LENGTH.toLocaleString("en-US")} characters.`
+    );
+  }
+  return {
+    kind: "command",
+    command: name === "clarify" ? { name, text: argument } : { name: "reject", reason: argument }
+  };
+}
+function parseRetry(restOfLine) {
+  if (restOfLine === "") return { kind: "command", command: { name: "retry" } };
+  const tokens2 = restOfLine.split(/\s+/);
+  if (tokens2.length > 1) return invalid("retry", "/retry takes at most one story id: `/retry [story]`.");
+  const story = tokens2[0] ?? "";
+  if (!STORY_ID_PATTERN.test(story)) {
+    return invalid(
+      "retry",
+      "/retry needs a story id of letters, digits, `-` and `_` (at most 32 characters): `/retry [story]`."
+    );
+  }
+  return { kind: "command", command: { name: "retry", story } };
+}
+var LISTED_ONLY_COMMANDS = [
+  "approve",
+  "reject",
+  "clarify",
+  "retry",
+  "cancel"
+];
+var ALLOWED = { allowed: true };
+var rank = (level) => PERMISSION_LEVELS.indexOf(level);
+var sameLogin = (a, b) => a.toLowerCase() === b.toLowerCase();
+function refuse(reason, reply2) {
+  return { allowed: false, reason, reply: reply2 };
+}
+function isBot(actor) {
+  return actor.type.toLowerCase() === "bot" || actor.login.toLowerCase().endsWith("[bot]");
+}
+function authorizeCommand(name, actor, policy, context) {
+  const rules = policy.authorization;
+  if (sameLogin(actor.login, context.appLogin))
+    return refuse("Comments from the app itself are never commands.", false);
+  if (isBot(actor)) {
+    if (name === "approve")
+      return refuse(`@${actor.login} is a bot; /approve must come from a human.`, false);
+    const entry = rules.allowed_bots.find((bot) => sameLogin(bot.login, actor.login));
+    if (!entry?.commands.includes(name)) {
+      return refuse(
+        `@${actor.login} is a bot that authorization.allowed_bots does not allow to run /${name}.`,
+        false
+      );
+    }
+    return ALLOWED;
+  }
+  const needed = rules.commands[name];
+  if (rank(actor.permission) < rank(needed)) {
+    const has = actor.permission === "none" ? "no permission on this repository" : `${actor.permission} permission`;
+    const wants = needed === "admin" ? "admin" : `${needed} or higher`;
+    return refuse(`@${actor.login} has ${has}; /${name} needs ${wants}.`, true);
+  }
+  const listed = rules.users.length > 0 || rules.teams.length > 0;
+  if (listed && LISTED_ONLY_COMMANDS.includes(name)) {
+    const inUsers = rules.users.some((user) => sameLogin(user, actor.login));
+    const inTeams = actor.teams.some((team) => rules.teams.some((allowed) => sameLogin(allowed, team)));
+    if (!inUsers && !inTeams) {
+      return refuse(
+        `@${actor.login} is not among the users or teams the policy allows to run /${name}.`,
+        true
+      );
+    }
+  }
+  if (name === "approve" && !rules.allow_requester_approval && context.requester !== void 0 && sameLogin(context.requester, actor.login)) {
+    return refuse(
+      `@${actor.login} requested this work, and the policy does not let the requester approve it.`,
+      true
+    );
+  }
+  return ALLOWED;
+}
+var ROLE_LEVELS = /* @__PURE__ */ new Set([
+  "admin",
+  "maintain",
+  "write",
+  "triage",
+  "read"
+]);
+var LEGACY_LEVELS = /* @__PURE__ */ new Set(["admin", "write", "read", "none"]);
+function permissionFromCollaborator(response) {
+  if (typeof response !== "object" || response === null) return "none";
+  const { role_name: roleName, permission: permission2 } = response;
+  if (typeof roleName === "string" && ROLE_LEVELS.has(roleName)) return roleName;
+  if (typeof permission2 === "string" && LEGACY_LEVELS.has(permission2)) return permission2;
+  return "none";
+}
+
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+var require2 = createRequire("/");
+var _a3;
+var Worker;
+var isMarkedAsUntransferable;
+try {
+  _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+} catch (e) {
+}
+var u8 = Uint8Array;
+var u16 = Uint16Array;
+var i32 = Int32Array;
+var fleb = new u8([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+  /* unused */
+  0,
+  0,
+  /* impossible */
+  0
+]);
+var fdeb = new u8([
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+  /* unused */
+  0,
+  0
+]);
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+var freb = function(eb, start) {
+  var b = new u16(31);
+  for (var i2 = 0; i2 < 31; ++i2) {
+    b[i2] = start += 1 << eb[i2 - 1];
+  }
+  var r = new i32(b[30]);
+  for (var i2 = 1; i2 < 30; ++i2) {
+    for (var j = b[i2]; j < b[i2 + 1]; ++j) {
+      r[j] = j - b[i2] << 5 | i2;
+    }
+  }
+  return { b, r };
+};
+var _a3 = freb(fleb, 2);
+var fl = _a3.b;
+var revfl = _a3.r;
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0);
+var fd = _b.b;
+var revfd = _b.r;
+var rev = new u16(32768);
+for (i = 0; i < 32768; ++i) {
+  x = (i & 43690) >> 1 | (i & 21845) << 1;
+  x = (x & 52428) >> 2 | (x & 13107) << 2;
+  x = (x & 61680) >> 4 | (x & 3855) << 4;
+  rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+}
+var x;
+var i;
+var hMap = (function(cd, mb, r) {
+  var s = cd.length;
+  var i2 = 0;
+  var l = new u16(mb);
+  for (; i2 < s; ++i2) {
+    if (cd[i2])
+      ++l[cd[i2] - 1];
+  }
+  var le = new u16(mb);
+  for (i2 = 1; i2 < mb; ++i2) {
+    le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
+  }
+  var co;
+  if (r) {
+    co = new u16(1 << mb);
+    var rvb = 15 - mb;
+    for (i2 = 0; i2 < s; ++i2) {
+      if (cd[i2]) {
+        var sv = i2 << 4 | cd[i2];
+        var r_1 = mb - cd[i2];
+        var v = le[cd[i2] - 1]++ << r_1;
+        for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+          co[rev[v] >> rvb] = sv;
+        }
+      }
+    }
+  } else {
+    co = new u16(s);
+    for (i2 = 0; i2 < s; ++i2) {
+      if (cd[i2]) {
+        co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
+      }
+    }
+  }
+  return co;
+});
+var flt = new u8(288);
+for (i = 0; i < 144; ++i)
+  flt[i] = 8;
+var i;
+for (i = 144; i < 256; ++i)
+  flt[i] = 9;
+var i;
+for (i = 256; i < 280; ++i)
+  flt[i] = 7;
+var i;
+for (i = 280; i < 288; ++i)
+  flt[i] = 8;
+var i;
+var fdt = new u8(32);
+for (i = 0; i < 32; ++i)
+  fdt[i] = 5;
+var i;
+var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+var max = function(a) {
+  var m = a[0];
+  for (var i2 = 1; i2 < a.length; ++i2) {
+    if (a[i2] > m)
+      m = a[i2];
+  }
+  return m;
+};
+var bits = function(d, p, m) {
+  var o = p / 8 | 0;
+  return (d[o] | d[o + 1] << 8) >> (p & 7) & m;
+};
+var bits16 = function(d, p) {
+  var o = p / 8 | 0;
+  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p & 7);
+};
+var shft = function(p) {
+  return (p + 7) / 8 | 0;
+};
+var slc = function(v, s, e) {
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  return new u8(v.subarray(s, e));
+};
+var ec = [
+  "unexpected EOF",
+  "invalid block type",
+  "invalid length/literal",
+  "invalid distance",
+  "stream finished",
+  "no stream handler",
+  ,
+  // determined by compression function
+  "no callback",
+  "invalid UTF-8 data",
+  "extra field too long",
+  "date not in range 1980-2099",
+  "filename too long",
+  "stream finishing",
+  "invalid zip data"
+  // determined by unknown compression method
+];
+var err = function(ind, msg, nt) {
+  var e = new Error(msg || ec[ind]);
+  e.code = ind;
+  if (Error.captureStackTrace)
+    Error.captureStackTrace(e, err);
+  if (!nt)
+    throw e;
+  return e;
+};
+var inflt = function(dat, st, buf, dict) {
+  var sl = dat.length, dl = dict ? dict.length : 0;
+  if (!sl || st.f && !st.l)
+    return buf || new u8(0);
+  var noBuf = !buf;
+  var resize = noBuf || st.i != 2;
+  var noSt = st.i;
+  if (noBuf)
+    buf = new u8(sl * 3);
+  var cbuf = function(l2) {
+    var bl = buf.length;
+    if (l2 > bl) {
+      var nbuf = new u8(Math.max(bl * 2, l2));
+      nbuf.set(buf);
+      buf = nbuf;
+    }
+  };
+  var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+  var tbts = sl * 8;
+  do {
+    if (!lm) {
+      final = bits(dat, pos, 1);
+      var type = bits(dat, pos + 1, 3);
+      pos += 3;
+      if (!type) {
+        var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+        if (t > sl) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + l);
+        buf.set(dat.subarray(s, t), bt);
+        st.b = bt += l, st.p = pos = t * 8, st.f = final;
+        continue;
+      } else if (type == 1)
+        lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+      else if (type == 2) {
+        var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+        var tl = hLit + bits(dat, pos + 5, 31) + 1;
+        pos += 14;
+        var ldt = new u8(tl);
+        var clt = new u8(19);
+        for (var i2 = 0; i2 < hcLen; ++i2) {
+          clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
+        }
+        pos += hcLen * 3;
+        var clb = max(clt), clbmsk = (1 << clb) - 1;
+        var clm = hMap(clt, clb, 1);
+        for (var i2 = 0; i2 < tl; ) {
+          var r = clm[bits(dat, pos, clbmsk)];
+          pos += r & 15;
+          var s = r >> 4;
+          if (s < 16) {
+            ldt[i2++] = s;
+          } else {
+            var c = 0, n = 0;
+            if (s == 16)
+              n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
+            else if (s == 17)
+              n = 3 + bits(dat, pos, 7), pos += 3;
+            else if (s == 18)
+              n = 11 + bits(dat, pos, 127), pos += 7;
+            while (n--)
+              ldt[i2++] = c;
+          }
+        }
+        var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+        lbt = max(lt);
+        dbt = max(dt);
+        lm = hMap(lt, lbt, 1);
+        dm = hMap(dt, dbt, 1);
+      } else
+        err(1);
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+    }
+    if (resize)
+      cbuf(bt + 131072);
+    var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+    var lpos = pos;
+    for (; ; lpos = pos) {
+      var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
+      pos += c & 15;
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+      if (!c)
+        err(2);
+      if (sym < 256)
+        buf[bt++] = sym;
+      else if (sym == 256) {
+        lpos = pos, lm = null;
+        break;
+      } else {
+        var add2 = sym - 254;
+        if (sym > 264) {
+          var i2 = sym - 257, b = fleb[i2];
+          add2 = bits(dat, pos, (1 << b) - 1) + fl[i2];
+          pos += b;
+        }
+        var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+        if (!d)
+          err(3);
+        pos += d & 15;
+        var dt = fd[dsym];
+        if (dsym > 3) {
+          var b = fdeb[dsym];
+          dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+        }
+        if (pos > tbts) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var end = bt + add2;
+        if (bt < dt) {
+          var shift = dl - dt, dend = Math.min(dt, end);
+          if (shift + bt < 0)
+            err(3);
+          for (; bt < dend; ++bt)
+            buf[bt] = dict[shift + bt];
+        }
+        for (; bt < end; ++bt)
+          buf[bt] = buf[bt - dt];
+      }
+    }
+    st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+    if (lm)
+      final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+  } while (!final);
+  return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+var et = /* @__PURE__ */ new u8(0);
+var b2 = function(d, b) {
+  return d[b] | d[b + 1] << 8;
+};
+var b4 = function(d, b) {
+  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+};
+var b8 = function(d, b) {
+  return b4(d, b) + b4(d, b + 4) * 4294967296;
+};
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+var tds = 0;
+try {
+  td.decode(et, { stream: true });
+  tds = 1;
+} catch (e) {
+}
+var dutf8 = function(d) {
+  for (var r = "", i2 = 0; ; ) {
+    var c = d[i2++];
+    var eb = (c > 127) + (c > 223) + (c > 239);
+    if (i2 + eb > d.length)
+      return { s: r, r: slc(d, i2 - 1) };
+    if (!eb)
+      r += String.fromCharCode(c);
+    else if (eb == 3) {
+      c = ((c & 15) << 18 | (d[i2++] & 63) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63) - 65536, r += String.fromCharCode(55296 | c >> 10, 56320 | c & 1023);
+    } else if (eb & 1)
+      r += String.fromCharCode((c & 31) << 6 | d[i2++] & 63);
+    else
+      r += String.fromCharCode((c & 15) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63);
+  }
+};
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i2 = 0; i2 < dat.length; i2 += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+var slzh = function(d, b) {
+  return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+};
+var zh = function(d, b, z2) {
+  var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+  var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+  return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+var z64hs = function(d, b, l, z2, sc, su, off) {
+  var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+  var nf = nsc + nsu + noff;
+  if (z2 && nf) {
+    for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+      if (b2(d, b) == 1) {
+        return [
+          nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+          nsu ? b8(d, b + 4) : su,
+          noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+          1
+        ];
+      }
+    }
+    if (z2 < 2)
+      err(13);
+  }
+  return [sc, su, off, 0];
+};
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c = b2(data, e + 8);
+  if (!c)
+    return {};
+  var o = b4(data, e + 16);
+  var z2 = b4(data, e - 20) == 117853008;
+  if (z2) {
+    var ze = b4(data, e - 12);
+    z2 = b4(data, ze) == 101075792;
+    if (z2) {
+      c = b4(data, ze + 32);
+      o = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i2 = 0; i2 < c; ++i2) {
+    var _a4 = zh(data, o, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
+    o = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+
+// app/github/workflow.ts
+var WORKFLOW_FILE = "ai-orchestrator.yml";
+var WORKFLOW_PATH = `.github/workflows/${WORKFLOW_FILE}`;
+var RESULT_ARTIFACT = "ai-orchestrator-result";
+var RESULT_FILE = "result.json";
+var MAX_CONTEXT_CHARS = 5e4;
+function workflowInputs(request2) {
+  return {
+    stage: request2.stage,
+    issue: String(request2.issue),
+    pr: request2.pr === void 0 ? "" : String(request2.pr),
+    story: request2.story ?? "",
+    run_key: request2.runKey,
+    context: boundedJson(request2.context, MAX_CONTEXT_CHARS)
+  };
+}
+function runKeyFromTitle(title) {
+  if (typeof title !== "string") return void 0;
+  const match = /^ai-orchestrator \S+ (\S+)$/.exec(title.trim());
+  return match?.[1];
+}
+function boundedJson(value, max2) {
+  let text4 = JSON.stringify(value);
+  for (let cap = 8e3, items2 = 50; text4.length > max2; cap = Math.floor(cap / 2), items2 = Math.ceil(items2 / 2)) {
+    if (cap < 16) throw new RangeError(`cannot fit the dispatch context into ${max2} characters`);
+    text4 = JSON.stringify(shorten(value, cap, items2));
+  }
+  return text4;
+}
+function shorten(value, cap, items2) {
+  if (typeof value === "string") return value.length > cap ? `${value.slice(0, cap - 1)}\u2026` : value;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, items2).map((entry) => shorten(entry, cap, items2));
+    return value.length > items2 ? [...kept, `\u2026 ${value.length - items2} more`] : kept;
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, shorten(entry, cap, items2)]));
+  }
+  return value;
+}
+
+// app/github/artifacts.ts
+var MAX_ARTIFACT_BYTES = 5 * 1024 * 1024;
+var MAX_RESULT_BYTES = 2 * 1024 * 1024;
+async function readResultDocument(api, runId) {
+  const { octokit, repo } = api;
+  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
+    owner: repo.owner,
+    repo: repo.repo,
+    run_id: runId,
+    name: RESULT_ARTIFACT,
+    per_page: 100
+  });
+  const candidates = data.artifacts.filter((artifact2) => artifact2.name === RESULT_ARTIFACT);
+  if (candidates.length === 0)
+    return { ok: false, reason: `the run uploaded no "${RESULT_ARTIFACT}" artifact` };
+  if (candidates.length > 1)
+    return {
+      ok: false,
+      reason: `the run uploaded ${candidates.length} "${RESULT_ARTIFACT}" artifacts; expected one`
+    };
+  const artifact = candidates[0];
+  if (artifact.expired) return { ok: false, reason: `the "${RESULT_ARTIFACT}" artifact has expired` };
+  if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
+    return {
+      ok: false,
+      reason: `the "${RESULT_ARTIFACT}" artifact is ${artifact.size_in_bytes} bytes; the limit is ${MAX_ARTIFACT_BYTES}`
+    };
+  }
+  const download = await octokit.rest.actions.downloadArtifact({
+    owner: repo.owner,
+    repo: repo.repo,
+    artifact_id: artifact.id,
+    archive_format: "zip"
+  });
+  const bytes = new Uint8Array(download.data);
+  if (bytes.byteLength > MAX_ARTIFACT_BYTES)
+    return { ok: false, reason: `the downloaded artifact is larger than ${MAX_ARTIFACT_BYTES} bytes` };
+  return parseResultZip(bytes);
+}
+function parseResultZip(bytes) {
+  let files;
+  let tooLarge = false;
+  try {
+    files = unzipSync(bytes, {
+      filter: (file3) => {
+        if (file3.name !== RESULT_FILE) return false;
+        if (file3.originalSize > MAX_RESULT_BYTES) {
+          tooLarge = true;
+          return false;
+        }
+        return true;
+      }
+    });
+  } catch (error62) {
+    return { ok: false, reason: `the artifact is not a readable zip (${error62.message})` };
+  }
+  if (tooLarge) return { ok: false, reason: `${RESULT_FILE} is larger than ${MAX_RESULT_BYTES} bytes` };
+  const file2 = files[RESULT_FILE];
+  if (file2 === void 0) return { ok: false, reason: `the artifact holds no ${RESULT_FILE}` };
+  if (file2.byteLength > MAX_RESULT_BYTES)
+    return { ok: false, reason: `${RESULT_FILE} is larger than ${MAX_RESULT_BYTES} bytes` };
+  try {
+    return {
+      ok: true,
+      document: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(file2))
+    };
+  } catch (error62) {
+    return { ok: false, reason: `${RESULT_FILE} is not valid JSON (${error62.message})` };
+  }
+}
+
+// app/github/checks.ts
+async function releaseGateOn(api, sha) {
+  const { octokit, repo } = api;
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: sha,
+    check_name: RELEASE_GATE_CHECK,
+    filter: "all",
+    per_page: 100
+  });
+  const named = runs.filter((run3) => run3.name === RELEASE_GATE_CHECK && run3.head_sha === sha);
+  const ours = named.filter((run3) => run3.app?.id === api.app.id).sort((a, b) => b.id - a.id);
+  const latest = ours[0];
+  if (latest === void 0) return { state: "missing", others: named.length };
+  const url2 = latest.html_url ?? null;
+  if (latest.status === "completed" && (latest.conclusion === "success" || latest.conclusion === "neutral")) {
+    return { state: "green", conclusion: latest.conclusion, url: url2 };
+  }
+  return { state: "not_green", status: latest.status, conclusion: latest.conclusion ?? null, url: url2 };
+}
+
+// app/github/errors.ts
+var RepositoryPausedError = class extends Error {
+  constructor(repository, action) {
+    super(`${repository} is paused (/pause): ${action} was not sent; /resume lets the app write again`);
+    this.repository = repository;
+    this.action = action;
+  }
+  repository;
+  action;
+  name = "RepositoryPausedError";
+};
+function statusOf(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return void 0;
+  const { status: status2 } = error62;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+function isTransient(error62) {
+  if (error62 instanceof RepositoryPausedError) return false;
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+function describeError(error62) {
+  const status2 = statusOf(error62);
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  const firstLine = message.split("\n")[0] ?? message;
+  return status2 === void 0 ? firstLine : `${status2}: ${firstLine}`;
+}
+
+// app/github/create-once.ts
+var sleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+async function createOnce(spec) {
+  if (spec.mayExist) {
+    const existing = await spec.find();
+    if (existing !== void 0) return existing;
+  }
+  const attempts = Math.max(1, Math.floor(spec.attempts));
+  for (let attempt = 1; ; attempt += 1) {
+    if (attempt > 1) await sleep(spec.backoffMs?.(attempt) ?? 200 * (attempt - 1));
+    try {
+      return await spec.create();
+    } catch (error62) {
+      if (!isTransient(error62)) throw error62;
+      const stored = await spec.find();
+      if (stored !== void 0) return stored;
+      if (attempt >= attempts) throw error62;
+    }
+  }
+}
+
+// app/github/api.ts
+function isAppAccount(app, login2) {
+  return typeof login2 === "string" && login2.toLowerCase() === app.login.toLowerCase();
+}
+var issueTarget = (api, number4) => `${api.repo.fullName}#${number4}`;
+var NO_AUTOMATIC_RETRY = { request: { retries: 0 } };
+
+// app/github/markers.ts
+var KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$/;
+function marker(key) {
+  if (!KEY_PATTERN.test(key)) throw new RangeError(`invalid marker key ${JSON.stringify(key)}`);
+  return `<!-- ai-orchestrator:${key} -->`;
+}
+function withMarker(body2, key) {
+  return `${body2}
+
+${marker(key)}`;
+}
+function hasMarker(body2, key) {
+  return typeof body2 === "string" && body2.includes(marker(key));
+}
+
+// app/github/comments.ts
+async function findComment(api, number4, key) {
+  const { octokit, repo } = api;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: repo.owner,
+    repo: repo.repo,
+    issue_number: number4,
+    per_page: 100
+  })) {
+    const found = page.data.find(
+      (comment) => isAppAccount(api.app, comment.user?.login) && hasMarker(comment.body, key)
+    );
+    if (found !== void 0) return { id: found.id, url: found.html_url };
+  }
+  return void 0;
+}
+async function postComment(api, number4, key, body2, context, options2 = {}) {
+  const { octokit, repo } = api;
+  return api.gate.run(
+    {
+      action: "issues.createComment",
+      target: issueTarget(api, number4),
+      context,
+      detail: { key },
+      ...options2.killSwitchExempt === true ? { killSwitchExempt: true } : {}
+    },
+    () => createOnce({
+      mayExist: options2.mayExist ?? false,
+      attempts: api.attempts,
+      find: () => findComment(api, number4, key),
+      create: async () => {
+        const { data } = await octokit.rest.issues.createComment({
+          owner: repo.owner,
+          repo: repo.repo,
+          issue_number: number4,
+          body: withMarker(body2, key),
+          ...NO_AUTOMATIC_RETRY
+        });
+        return { id: data.id, url: data.html_url };
+      }
+    }),
+    (comment) => ({ comment_id: comment.id })
+  );
+}
+async function editComment(api, id, number4, key, body2, context) {
+  const { octokit, repo } = api;
+  await api.gate.run(
+    {
+      action: "issues.updateComment",
+      target: issueTarget(api, number4),
+      context,
+      detail: { key, comment_id: id }
+    },
+    () => octokit.rest.issues.updateComment({
+      owner: repo.owner,
+      repo: repo.repo,
+      comment_id: id,
+      body: withMarker(body2, key)
+    })
+  );
+}
+
+// app/github/config.ts
+var MAX_CONFIG_BYTES = 256 * 1024;
+async function readPolicy(api) {
+  let text4;
+  try {
+    const { data } = await api.octokit.rest.repos.getContent({
+      owner: api.repo.owner,
+      repo: api.repo.repo,
+      path: CONFIG_FILE_PATH
+    });
+    if (Array.isArray(data) || data.type !== "file") {
+      return problem(`${CONFIG_FILE_PATH} is not a file`);
+    }
+    if (data.size > MAX_CONFIG_BYTES) {
+      return problem(`${CONFIG_FILE_PATH} is ${data.size} bytes; the limit is ${MAX_CONFIG_BYTES}`);
+    }
+    if (!("content" in data) || typeof data.content !== "string" || data.encoding !== "base64") {
+      return problem(`${CONFIG_FILE_PATH} could not be read (GitHub sent no base64 content)`);
+    }
+    text4 = Buffer.from(data.content, "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  if (text4 === void 0) return resolvePolicy(void 0);
+  try {
+    return resolvePolicy(parseConfigYaml(text4, CONFIG_FILE_PATH));
+  } catch (error62) {
+    if (error62 instanceof PolicySyntaxError) return problem(error62.detail);
+    throw error62;
+  }
+}
+function problem(message) {
+  return { ok: false, errors: [{ path: "(file)", message }] };
+}
+
+// app/github/runs.ts
+async function getRun(api, runId) {
+  try {
+    const { data } = await api.octokit.rest.actions.getWorkflowRun({
+      owner: api.repo.owner,
+      repo: api.repo.repo,
+      run_id: runId
+    });
+    return {
+      id: data.id,
+      url: data.html_url,
+      status: data.status ?? null,
+      conclusion: data.conclusion ?? null,
+      title: data.display_title ?? null,
+      path: data.path ?? null,
+      actor: data.actor?.login ?? null,
+      createdAt: data.created_at
+    };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+async function findRunByKey(api, runKey) {
+  const { data } = await api.octokit.rest.actions.listWorkflowRuns({
+    owner: api.repo.owner,
+    repo: api.repo.repo,
+    workflow_id: WORKFLOW_FILE,
+    event: "workflow_dispatch",
+    per_page: 100
+  });
+  const run3 = data.workflow_runs.find(
+    (candidate) => runKeyFromTitle(candidate.display_title) === runKey && isAppAccount(api.app, candidate.actor?.login)
+  );
+  return run3 === void 0 ? void 0 : {
+    id: run3.id,
+    url: run3.html_url,
+    status: run3.status ?? null,
+    conclusion: run3.conclusion ?? null,
+    title: run3.display_title ?? null,
+    path: run3.path ?? null,
+    actor: run3.actor?.login ?? null,
+    createdAt: run3.created_at
+  };
+}
+
+// app/github/dispatch.ts
+async function dispatchStage(api, ref, request2, context, mayExist) {
+  const { octokit, repo } = api;
+  const inputs = workflowInputs(request2);
+  return api.gate.run(
+    {
+      action: "actions.createWorkflowDispatch",
+      target: `${repo.fullName}@${ref}`,
+      context: { ...context, runKey: request2.runKey },
+      detail: {
+        stage: request2.stage,
+        issue: request2.issue,
+        ...request2.story === void 0 ? {} : { story: request2.story }
+      }
+    },
+    () => createOnce({
+      mayExist,
+      attempts: api.attempts,
+      find: async () => {
+        const run3 = await findRunByKey(api, request2.runKey);
+        return run3 === void 0 ? void 0 : { id: run3.id, url: run3.url };
+      },
+      create: async () => {
+        const response = await octokit.request(
+          "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+          {
+            owner: repo.owner,
+            repo: repo.repo,
+            workflow_id: WORKFLOW_FILE,
+            ref,
+            inputs,
+            return_run_details: true,
+            ...NO_AUTOMATIC_RETRY
+          }
+        );
+        const data = response.data;
+        return typeof data?.workflow_run_id === "number" ? { id: data.workflow_run_id, url: data.html_url ?? null } : { id: null, url: null };
+      }
+    }),
+    (run3) => run3.id === null ? {} : { run_id: run3.id }
+  );
+}
+
+// app/github/issues.ts
+async function findIssue(api, key, label) {
+  const { octokit, repo } = api;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    owner: repo.owner,
+    repo: repo.repo,
+    state: "all",
+    labels: label,
+    sort: "created",
+    direction: "desc",
+    per_page: 100
+  })) {
+    const found = page.data.find(
+      (issue2) => issue2.pull_request === void 0 && isAppAccount(api.app, issue2.user?.login) && hasMarker(issue2.body, key)
+    );
+    if (found !== void 0) return { number: found.number, id: found.id, url: found.html_url };
+  }
+  return void 0;
+}
+async function openIssue(api, key, fields, context, mayExist) {
+  const { octokit, repo } = api;
+  const [searchLabel] = fields.labels;
+  if (searchLabel === void 0)
+    throw new RangeError("openIssue: an issue the app opens carries a label to find it by");
+  return api.gate.run(
+    { action: "issues.create", target: repo.fullName, context, detail: { key, title: fields.title } },
+    () => createOnce({
+      mayExist,
+      attempts: api.attempts,
+      find: () => findIssue(api, key, searchLabel),
+      create: async () => {
+        const { data } = await octokit.rest.issues.create({
+          owner: repo.owner,
+          repo: repo.repo,
+          title: fields.title,
+          body: withMarker(fields.body, key),
+          labels: fields.labels,
+          ...NO_AUTOMATIC_RETRY
+        });
+        return { number: data.number, id: data.id, url: data.html_url };
+      }
+    }),
+    (issue2) => ({ issue_number: issue2.number })
+  );
+}
+async function updateIssueBody(api, number4, key, body2, context, options2 = {}) {
+  const { octokit, repo } = api;
+  await api.gate.run(
+    {
+      action: "issues.update",
+      target: issueTarget(api, number4),
+      context,
+      detail: { key },
+      ...options2.killSwitchExempt === true ? { killSwitchExempt: true } : {}
+    },
+    () => octokit.rest.issues.update({
+      owner: repo.owner,
+      repo: repo.repo,
+      issue_number: number4,
+      body: withMarker(body2, key)
+    })
+  );
+}
+async function linkSubIssue(api, parent, child, context) {
+  const { octokit, repo } = api;
+  await api.gate.run(
+    {
+      action: "issues.addSubIssue",
+      target: issueTarget(api, parent),
+      context,
+      detail: { sub_issue: child.number }
+    },
+    async () => {
+      try {
+        await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+          owner: repo.owner,
+          repo: repo.repo,
+          issue_number: parent,
+          sub_issue_id: child.id
+        });
+      } catch (error62) {
+        if (statusOf(error62) !== 422 || !await isSubIssueOf(api, child.number, parent)) throw error62;
+      }
+    }
+  );
+}
+async function isSubIssueOf(api, child, parent) {
+  try {
+    const { data } = await api.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/parent", {
+      owner: api.repo.owner,
+      repo: api.repo.repo,
+      issue_number: child
+    });
+    return data.number === parent;
+  } catch (error62) {
+    if (statusOf(error62) === 404) return false;
+    throw error62;
+  }
+}
+
+// app/github/labels.ts
+var isStateLabel = (name) => STATE_LABELS.includes(name);
+async function setStateLabel(api, number4, label, context) {
+  const { octokit, repo } = api;
+  const target = issueTarget(api, number4);
+  let present;
+  if (label === null) {
+    const { data } = await octokit.rest.issues.listLabelsOnIssue({
+      owner: repo.owner,
+      repo: repo.repo,
+      issue_number: number4,
+      per_page: 100
+    });
+    present = data.map((entry) => entry.name);
+  } else {
+    const { data } = await api.gate.run(
+      { action: "issues.addLabels", target, context, detail: { labels: [label] } },
+      () => octokit.rest.issues.addLabels({
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: number4,
+        labels: [label]
+      })
+    );
+    present = data.map((entry) => entry.name);
+  }
+  for (const stale of present.filter((name) => isStateLabel(name) && name !== label)) {
+    await api.gate.run(
+      { action: "issues.removeLabel", target, context, detail: { label: stale } },
+      async () => {
+        try {
+          await octokit.rest.issues.removeLabel({
+            owner: repo.owner,
+            repo: repo.repo,
+            issue_number: number4,
+            name: stale
+          });
+        } catch (error62) {
+          if (statusOf(error62) !== 404) throw error62;
+        }
+      }
+    );
+  }
+}
+
+// app/github/merge.ts
+var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+async function mergePull(api, request2, context, mayExist) {
+  const { octokit, repo } = api;
+  return api.gate.run(
+    {
+      action: "pulls.merge",
+      target: issueTarget(api, request2.pr),
+      context,
+      detail: { sha: request2.sha, merge_method: request2.method }
+    },
+    async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        if (attempt > 1 || mayExist) {
+          const merged = await mergedAt(api, request2);
+          if (merged !== void 0) return merged;
+        }
+        try {
+          const { data } = await octokit.rest.pulls.merge({
+            owner: repo.owner,
+            repo: repo.repo,
+            pull_number: request2.pr,
+            sha: request2.sha,
+            merge_method: request2.method,
+            request: { retries: 0 }
+          });
+          return { kind: "merged", sha: data.sha };
+        } catch (error62) {
+          const status2 = statusOf(error62);
+          if (status2 === 405 || status2 === 409 || status2 === 422) {
+            const message = error62 instanceof Error ? error62.message.split("\n")[0] ?? error62.message : String(error62);
+            return { kind: "refused", status: status2, message };
+          }
+          if (!isTransient(error62) || attempt >= api.attempts) throw error62;
+          await sleep2(200 * attempt);
+        }
+      }
+    },
+    (outcome) => outcome.kind === "merged" ? { merge_sha: outcome.sha } : { refused: outcome.status, reason: outcome.message }
+  );
+}
+async function mergedAt(api, request2) {
+  const { data } = await api.octokit.rest.pulls.get({
+    owner: api.repo.owner,
+    repo: api.repo.repo,
+    pull_number: request2.pr
+  });
+  if (!data.merged) return void 0;
+  return data.head.sha === request2.sha ? { kind: "merged", sha: data.merge_commit_sha ?? null } : {
+    kind: "refused",
+    status: 409,
+    message: `the pull request was merged at ${data.head.sha.slice(0, 7)}, not the approved head`
+  };
+}
+
+// app/github/people.ts
+async function permissionOf(api, login2) {
+  try {
+    const { data } = await api.octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: api.repo.owner,
+      repo: api.repo.repo,
+      username: login2
+    });
+    return permissionFromCollaborator(data);
+  } catch (error62) {
+    if (statusOf(error62) === 404) return "none";
+    throw error62;
+  }
+}
+async function activeTeams(api, login2, teams) {
+  const member = [];
+  for (const team of teams) {
+    const [org, slug] = team.split("/");
+    if (org === void 0 || slug === void 0) continue;
+    try {
+      const { data } = await api.octokit.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: slug,
+        username: login2
+      });
+      if (data.state === "active") member.push(team);
+    } catch (error62) {
+      if (statusOf(error62) !== 404) throw error62;
+    }
+  }
+  return member;
+}
+
+// app/github/pulls.ts
+async function getPull(api, number4) {
+  const { data } = await api.octokit.rest.pulls.get({
+    owner: api.repo.owner,
+    repo: api.repo.repo,
+    pull_number: number4
+  });
+  return {
+    number: data.number,
+    state: data.state,
+    merged: data.merged,
+    headSha: data.head.sha,
+    headRef: data.head.ref,
+    author: data.user?.login ?? null,
+    url: data.html_url
+  };
+}
+
+// app/github/write-gate.ts
+var WriteGate = class {
+  constructor(store, repository, actor) {
+    this.store = store;
+    this.repository = repository;
+    this.actor = actor;
+  }
+  store;
+  repository;
+  actor;
+  /**
+   * Runs `write` unless the repository is paused (then throws RepositoryPausedError and sends nothing),
+   * and records it in the audit log: `outcome: 'ok'` with `describe(result)` merged into the detail, or
+   * `outcome: 'failed'` with the error, which is then rethrown.
+   */
+  async run(spec, write, describe3) {
+    if (spec.killSwitchExempt !== true && await this.store.repositories.isPaused(this.repository.fullName)) {
+      throw new RepositoryPausedError(this.repository.fullName, spec.action);
+    }
+    let result;
+    try {
+      result = await write();
+    } catch (error62) {
+      await this.append(spec, {
+        outcome: "failed",
+        error: describeError(error62),
+        ...statusOf(error62) === void 0 ? {} : { status: statusOf(error62) }
+      });
+      throw error62;
+    }
+    await this.append(spec, { outcome: "ok", ...describe3?.(result) ?? {} });
+    return result;
+  }
+  async append(spec, outcome) {
+    const { context } = spec;
+    await this.store.audit.append({
+      actor: this.actor,
+      action: spec.action,
+      target: spec.target,
+      repository: this.repository.fullName,
+      itemId: context.itemId ?? null,
+      runKey: context.runKey ?? null,
+      runId: context.runId ?? null,
+      detail: {
+        ...context.causedBy === void 0 ? {} : { caused_by: context.causedBy },
+        ...spec.killSwitchExempt === true ? { kill_switch_exempt: true } : {},
+        ...spec.detail,
+        ...outcome
+      }
+    });
+  }
+};
+
+// app/github/client.ts
+var GitHub = class {
+  repository;
+  app;
+  api;
+  defaultBranchName;
+  constructor(options2) {
+    this.repository = options2.repository;
+    this.app = options2.app;
+    this.api = {
+      octokit: options2.octokit,
+      repo: options2.repository,
+      gate: new WriteGate(options2.store, options2.repository, options2.app.login),
+      app: options2.app,
+      attempts: options2.retries + 1
+    };
+    this.defaultBranchName = options2.defaultBranch;
+  }
+  /** Whether `login` is the app's own bot. */
+  isApp(login2) {
+    return typeof login2 === "string" && login2.toLowerCase() === this.app.login.toLowerCase();
+  }
+  // --- reads ---------------------------------------------------------------------------------------------
+  /** The repository's default branch (read once). */
+  async defaultBranch() {
+    if (this.defaultBranchName === void 0) {
+      const { data } = await this.api.octokit.rest.repos.get({
+        owner: this.repository.owner,
+        repo: this.repository.repo
+      });
+      this.defaultBranchName = data.default_branch;
+    }
+    return this.defaultBranchName;
+  }
+  /** The policy from the default branch's `.github/ai-orchestrator.yml`, merged over the default. */
+  readPolicy() {
+    return readPolicy(this.api);
+  }
+  permissionOf(login2) {
+    return permissionOf(this.api, login2);
+  }
+  activeTeams(login2, teams) {
+    return activeTeams(this.api, login2, teams);
+  }
+  pull(number4) {
+    return getPull(this.api, number4);
+  }
+  releaseGateOn(sha) {
+    return releaseGateOn(this.api, sha);
+  }
+  resultDocument(runId) {
+    return readResultDocument(this.api, runId);
+  }
+  run(runId) {
+    return getRun(this.api, runId);
+  }
+  runByKey(runKey) {
+    return findRunByKey(this.api, runKey);
+  }
+  findComment(number4, key) {
+    return findComment(this.api, number4, key);
+  }
+  /** The issue the app opened with the marker of `key`, among the issues labelled `label`. */
+  findIssue(key, label) {
+    return findIssue(this.api, key, label);
+  }
+  // --- writes --------------------------------------------------------------------------------------------
+  comment(number4, key, body2, context, options2) {
+    return postComment(this.api, number4, key, body2, context, options2);
+  }
+  editComment(id, number4, key, body2, context) {
+    return editComment(this.api, id, number4, key, body2, context);
+  }
+  setStateLabel(number4, label, context) {
+    return setStateLabel(this.api, number4, label, context);
+  }
+  openIssue(key, fields, context, mayExist) {
+    return openIssue(this.api, key, fields, context, mayExist);
+  }
+  updateIssueBody(number4, key, body2, context, options2) {
+    return updateIssueBody(this.api, number4, key, body2, context, options2);
+  }
+  linkSubIssue(parent, child, context) {
+    return linkSubIssue(this.api, parent, child, context);
+  }
+  async dispatch(request2, context, mayExist) {
+    return dispatchStage(this.api, await this.defaultBranch(), request2, context, mayExist);
+  }
+  merge(request2, context, mayExist) {
+    return mergePull(this.api, request2, context, mayExist);
+  }
+};
+
+// app/github/types.ts
+function repoRef(fullName) {
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName);
+  if (match === null)
+    throw new RangeError(`not a repository full name (owner/name): ${JSON.stringify(fullName)}`);
+  return { owner: match[1], repo: match[2], fullName };
+}
+
+// app/dashboard-issue/sync.ts
+import { createHash } from "node:crypto";
+
+// core/sanitize.ts
+var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+var TAG = /[\u{E0000}-\u{E007F}]/u;
+var CONTROL = new RegExp("(?![\\t\\n\\r])\\p{Cc}", "u");
+var HIDDEN_CHAR = new RegExp(
+  `${BIDI.source}|${TAG.source}|${CONTROL.source}|[\\p{Cf}\\p{Cs}\\p{Default_Ignorable_Code_Point}\\u2800]`,
+  "gu"
+);
+var SECRET_PATTERNS = [
+  ["private key", /-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|$)/g],
+  ["GitHub token", /\bgithub_pat_[A-Za-z0-9_]{30,}/g],
+  ["GitHub token", /\bgh[pousr]_[A-Za-z0-9]{30,}/g],
+  ["Anthropic key", /\bsk-ant-[A-Za-z0-9_-]{20,}/g],
+  ["AWS access key", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g],
+  ["Slack token", /\bxox[abposr]-[A-Za-z0-9-]{10,}/g],
+  ["JSON web token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g]
+];
+function redactSecrets(text4) {
+  let count3 = 0;
+  let result = text4;
+  for (const [kind, pattern] of SECRET_PATTERNS) {
+    result = result.replace(pattern, () => {
+      count3++;
+      return `[REDACTED ${kind}]`;
+    });
+  }
+  return { text: result, count: count3 };
+}
+
+// app/render/escape.ts
+var INVISIBLE2 = /(?![\n\t])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+function visible(text4) {
+  const shown = text4.replace(/\r\n?/g, "\n").replace(
+    INVISIBLE2,
+    (char) => `[U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}]`
+  );
+  return redactSecrets(shown).text;
+}
+function truncate(text4, max2) {
+  if (text4.length <= max2) return text4;
+  let end = Math.max(0, max2 - 1);
+  const last = text4.charCodeAt(end - 1);
+  if (last >= 55296 && last <= 56319) end -= 1;
+  return `${text4.slice(0, end)}\u2026`;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+var MARKDOWN = /[\\`*_{}[\]()#+\-.!|~=]/g;
+function escapeText(text4, max2 = 500) {
+  return escapeLine(truncate(visible(text4).replace(/\s+/g, " ").trim(), max2));
+}
+function escapeLines(text4, max2 = 4e3) {
+  return truncate(visible(text4).trim(), max2).split("\n").map((line) => escapeLine(line.trimEnd())).join("  \n");
+}
+function escapeLine(line) {
+  return line.replace(/[&<>"]/g, (char) => HTML[char]).replace(MARKDOWN, (char) => `\\${char}`).replace(/@/g, "@&#8203;");
+}
+function inlineCode(text4, max2 = 200) {
+  const flat = truncate(visible(text4).replace(/\s+/g, " ").trim(), max2);
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run3) => run3.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") || flat === "" ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+function codeBlock(text4, max2 = 4e3) {
+  const body2 = truncate(visible(text4).replace(/\s+$/, ""), max2);
+  const longest = Math.max(0, ...(body2.match(/`+/g) ?? []).map((run3) => run3.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text
+${body2}
+${fence}`;
+}
+var login = (name) => inlineCode(name, 60);
+
+// app/render/links.ts
+function link(text4, url2) {
+  if (typeof url2 !== "string") return text4;
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    return text4;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return text4;
+  const safe = parsed.href.replace(
+    /[()<>\s"'`]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+  );
+  return `[${text4}](${safe})`;
+}
+function shortSha(sha) {
+  return typeof sha === "string" && /^[0-9a-f]{7,40}$/.test(sha) ? `\`${sha.slice(0, 7)}\`` : "(unknown commit)";
+}
+
+// core/dag.ts
+var DEFAULT_ESTIMATE = 1;
+function unique(values) {
+  return [...new Set(values)];
+}
+function validateDag(nodes) {
+  const errors = [];
+  const counts = /* @__PURE__ */ new Map();
+  for (const node2 of nodes) counts.set(node2.id, (counts.get(node2.id) ?? 0) + 1);
+  for (const [id, count3] of counts) {
+    if (count3 > 1) {
+      errors.push({
+        code: "duplicate_id",
+        stories: [id],
+        message: `story "${id}" is defined ${count3} times`
+      });
+    }
+  }
+  const edges = /* @__PURE__ */ new Map();
+  for (const node2 of nodes) {
+    const reported = /* @__PURE__ */ new Set();
+    for (const dependency of node2.depends_on) {
+      if (reported.has(dependency)) continue;
+      reported.add(dependency);
+      if (dependency === node2.id) {
+        errors.push({
+          code: "self_dependency",
+          stories: [node2.id],
+          message: `story "${node2.id}" depends on itself`
+        });
+      } else if (!counts.has(dependency)) {
+        errors.push({
+          code: "unknown_dependency",
+          stories: [node2.id, dependency],
+          message: `story "${node2.id}" depends on unknown story "${dependency}"`
+        });
+      } else {
+        edges.set(node2.id, unique([...edges.get(node2.id) ?? [], dependency]));
+      }
+    }
+  }
+  const order = unique(nodes.map((node2) => node2.id));
+  const knots = stronglyConnectedComponents(order, edges).filter((component) => component.length > 1).map((component) => order.filter((id) => component.includes(id))).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+  for (const members2 of knots) {
+    const loop = shortestLoop(members2[0], new Set(members2), edges);
+    const rest = members2.filter((id) => !loop.includes(id));
+    errors.push({
+      code: "cycle",
+      stories: members2,
+      message: `cycle: ${[...loop, loop[0]].join(" \u2192 ")}${rest.length > 0 ? `; also caught in it: ${rest.join(", ")}` : ""}`
+    });
+  }
+  return errors;
+}
+function stronglyConnectedComponents(order, edges) {
+  const index = /* @__PURE__ */ new Map();
+  const lowLink = /* @__PURE__ */ new Map();
+  const onStack = /* @__PURE__ */ new Set();
+  const stack = [];
+  const components = [];
+  let counter = 0;
+  for (const root of order) {
+    if (index.has(root)) continue;
+    const frames = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    lowLink.set(root, counter);
+    counter++;
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const neighbours = edges.get(frame.id) ?? [];
+      if (frame.next < neighbours.length) {
+        const neighbour = neighbours[frame.next++];
+        if (!index.has(neighbour)) {
+          index.set(neighbour, counter);
+          lowLink.set(neighbour, counter);
+          counter++;
+          stack.push(neighbour);
+          onStack.add(neighbour);
+          frames.push({ id: neighbour, next: 0 });
+        } else if (onStack.has(neighbour)) {
+          lowLink.set(frame.id, Math.min(lowLink.get(frame.id), index.get(neighbour)));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) lowLink.set(parent.id, Math.min(lowLink.get(parent.id), lowLink.get(frame.id)));
+      if (lowLink.get(frame.id) === index.get(frame.id)) {
+        const component = [];
+        let member;
+        do {
+          member = stack.pop();
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+function shortestLoop(start, members2, edges) {
+  const previous = /* @__PURE__ */ new Map();
+  const queue = [start];
+  for (let head2 = 0; head2 < queue.length; head2++) {
+    const current = queue[head2];
+    for (const neighbour of edges.get(current) ?? []) {
+      if (!members2.has(neighbour)) continue;
+      if (neighbour === start) {
+        const path3 = [current];
+        while (path3[0] !== start) path3.unshift(previous.get(path3[0]));
+        return path3;
+      }
+      if (!previous.has(neighbour)) {
+        previous.set(neighbour, current);
+        queue.push(neighbour);
+      }
+    }
+  }
+  throw new Error(`story "${start}" lies on no loop`);
+}
+function statusOf2(status2, id) {
+  return Object.hasOwn(status2, id) ? status2[id] : "pending";
+}
+function readyStories(nodes, status2, maxParallel) {
+  const ids2 = unique(nodes.map((node2) => node2.id));
+  const running = ids2.filter((id) => statusOf2(status2, id) === "running").length;
+  const slots = Math.max(0, Math.floor(maxParallel) - running);
+  const ready = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const node2 of nodes) {
+    if (ready.length >= slots) break;
+    if (seen.has(node2.id)) continue;
+    seen.add(node2.id);
+    if (statusOf2(status2, node2.id) !== "pending") continue;
+    if (node2.depends_on.every(
+      (dependency) => Object.hasOwn(status2, dependency) && status2[dependency] === "done"
+    )) {
+      ready.push(node2.id);
+    }
+  }
+  return ready;
+}
+function assertValid(nodes, operation) {
+  const errors = validateDag(nodes);
+  if (errors.length > 0) {
+    throw new Error(
+      `${operation} needs a valid plan graph: ${errors.map((error62) => error62.message).join("; ")}`
+    );
+  }
+}
+function topologicalOrder(nodes) {
+  assertValid(nodes, "topologicalOrder");
+  const remaining = new Map(nodes.map((node2) => [node2.id, new Set(node2.depends_on)]));
+  const order = [];
+  while (remaining.size > 0) {
+    const next = nodes.find((node2) => remaining.get(node2.id)?.size === 0);
+    order.push(next.id);
+    remaining.delete(next.id);
+    for (const dependencies of remaining.values()) dependencies.delete(next.id);
+  }
+  return order;
+}
+function criticalPath(nodes) {
+  assertValid(nodes, "criticalPath");
+  const byId = new Map(nodes.map((node2) => [node2.id, node2]));
+  const position = new Map(nodes.map((node2, at) => [node2.id, at]));
+  const earlier = (a, b) => position.get(a) < position.get(b);
+  const longest = /* @__PURE__ */ new Map();
+  const previous = /* @__PURE__ */ new Map();
+  for (const id of topologicalOrder(nodes)) {
+    const node2 = byId.get(id);
+    let best;
+    for (const dependency of node2.depends_on) {
+      const candidate = longest.get(dependency);
+      const current = best === void 0 ? -Infinity : longest.get(best);
+      if (candidate > current || candidate === current && best !== void 0 && earlier(dependency, best)) {
+        best = dependency;
+      }
+    }
+    if (best !== void 0) previous.set(id, best);
+    longest.set(id, (node2.estimate ?? DEFAULT_ESTIMATE) + (best === void 0 ? 0 : longest.get(best)));
+  }
+  let end;
+  for (const node2 of nodes) {
+    if (end === void 0 || longest.get(node2.id) > longest.get(end)) end = node2.id;
+  }
+  if (end === void 0) return { stories: [], length: 0 };
+  const stories = [end];
+  for (let step = previous.get(end); step !== void 0; step = previous.get(step)) stories.unshift(step);
+  return { stories, length: longest.get(end) };
+}
+
+// app/render/plan.ts
+var ids = (list3) => list3.length === 0 ? "\u2014" : list3.map((id) => inlineCode(id, 40)).join(", ");
+function renderPlan(issue2, plan) {
+  const path3 = criticalPath(
+    plan.stories.map((story) => ({ id: story.id, depends_on: story.depends_on, estimate: story.estimate }))
+  );
+  const total = plan.stories.reduce((sum, story) => sum + story.estimate, 0);
+  const lines = [
+    `### Plan for #${issue2}`,
+    "",
+    escapeLines(plan.summary, 3e3),
+    "",
+    `**${plan.stories.length} ${plan.stories.length === 1 ? "story" : "stories"}, ${total} points; critical path ${path3.stories.map((id) => inlineCode(id, 40)).join(" \u2192 ")} (${path3.length} points).** Stories whose dependencies are done run in parallel, so the critical path bounds the wall time.`,
+    "",
+    "| story | title | estimate | depends on |",
+    "| --- | --- | --- | --- |",
+    ...plan.stories.map(
+      (story) => `| ${inlineCode(story.id, 40)} | ${escapeText(story.title, 200)} | ${story.estimate} | ${ids(story.depends_on)} |`
+    )
+  ];
+  for (const story of plan.stories) {
+    lines.push(
+      "",
+      `#### ${inlineCode(story.id, 40)} ${escapeText(story.title, 200)}`,
+      "",
+      escapeLines(story.description, 3e3),
+      "",
+      "Acceptance criteria:",
+      ...story.acceptance_criteria.map((criterion) => `- ${escapeText(criterion, 500)}`)
+    );
+  }
+  lines.push(
+    "",
+    "Reply `/approve` to open one issue per story and start them, or `/reject <reason>` to plan again."
+  );
+  return lines.join("\n");
+}
+
+// app/render/posts.ts
+var quoted = (items2) => (items2 ?? []).map((item, index) => `${index + 1}. ${escapeLines(item, 2e3)}`);
+function about(subject2) {
+  return subject2.kind === "story" && subject2.story !== void 0 ? `Story ${inlineCode(subject2.story, 40)}` : "This work";
+}
+function renderPost(view) {
+  const who = about(view.subject);
+  switch (view.message) {
+    case "plan":
+      if (view.plan !== void 0) return renderPlan(view.subject.issue, view.plan);
+      return [
+        `### Plan for #${view.subject.issue}`,
+        "",
+        escapeLines(view.detail ?? "", 1e3),
+        "",
+        "Reply `/approve` to start the stories, or `/reject <reason>` to plan again."
+      ].join("\n");
+    case "plan_rejected":
+      return [
+        "The plan was rejected and will be made again with the reason:",
+        "",
+        codeBlock(view.detail ?? "", 4e3)
+      ].join("\n");
+    case "questions":
+      return [
+        `${who} needs answers before it can go on:`,
+        "",
+        ...quoted(view.items),
+        "",
+        "Reply `/clarify <answers>`; the stage resumes with them."
+      ].join("\n");
+    case "ready_to_merge":
+      return [
+        `${who} is ready to merge: the release gate says ${escapeLines(view.detail ?? "", 300)}.`,
+        ...view.items !== void 0 && view.items.length > 0 ? ["", ...quoted(view.items)] : [],
+        "",
+        "A person with write access can merge it with `/approve` (only while the release gate is green for the current head)."
+      ].join("\n");
+    case "head_changed":
+      return `${who}: ${escapeLines(view.detail ?? "the head changed", 500)}.`;
+    case "blocked":
+      return [
+        `${who} is blocked: the release gate ${escapeLines(view.detail ?? "blocked", 300)} and no automatic revision round is left.`,
+        "",
+        ...quoted(view.items),
+        "",
+        "`/clarify <text>` asks for a revision with your guidance; `/retry` sends the findings back to the developer."
+      ].join("\n");
+    case "merged":
+      return `${who} was merged${view.detail === void 0 ? "" : ` (${escapeLines(view.detail, 200)})`}; the default branch is being validated.`;
+    case "failed":
+      return [
+        `${who} failed${view.runUrl === void 0 ? "" : ` in ${link("this workflow run", view.runUrl)}`}:`,
+        "",
+        codeBlock(view.detail ?? "no reason given", 4e3),
+        ...view.items !== void 0 && view.items.length > 0 ? ["", ...quoted(view.items)] : [],
+        "",
+        "`/retry` runs it again."
+      ].join("\n");
+    case "done":
+      return view.subject.kind === "epic" ? `Done: every story of the plan is merged and validated${view.items === void 0 ? "" : ` (${view.items.map((id) => inlineCode(id, 40)).join(", ")})`}.` : `${who} is done: merged and validated.`;
+    case "cancelled":
+      return `${who} was cancelled; nothing more will run for it.`;
+  }
+}
+
+// core/epic-stories.ts
+function planProblems(stories, policy) {
+  const problems = [];
+  if (stories.length === 0) problems.push("the plan has no stories");
+  if (stories.length > policy.plan.max_stories) {
+    problems.push(
+      `the plan has ${stories.length} stories; the policy allows at most ${policy.plan.max_stories} (plan.max_stories)`
+    );
+  }
+  return [...problems, ...validateDag(stories).map((error62) => error62.message)];
+}
+var planCopy = (stories) => stories.map((story) => ({
+  id: story.id,
+  depends_on: [...story.depends_on],
+  ...story.estimate === void 0 ? {} : { estimate: story.estimate }
+}));
+var storyIds = (plan) => plan.stories.map((story) => story.id);
+function schedule(plan, stories, policy) {
+  const started = readyStories(plan.stories, stories, policy.implement.max_parallel_stories);
+  const next = { ...stories };
+  for (const id of started) next[id] = "running";
+  return { stories: next, started };
+}
+function progress(plan, stories) {
+  const statuses = storyIds(plan).map((id) => stories[id]);
+  if (statuses.every((status2) => status2 === "done")) return "done";
+  return statuses.includes("running") ? "running" : "stuck";
+}
+function stuckReason(plan, stories) {
+  const named = (status2) => storyIds(plan).filter((id) => stories[id] === status2);
+  const parts = [
+    ...named("failed").map((id) => `story "${id}" failed`),
+    ...named("cancelled").map((id) => `story "${id}" was cancelled`)
+  ];
+  const waiting2 = named("pending");
+  if (waiting2.length > 0) parts.push(`waiting on them: ${waiting2.join(", ")}`);
+  return `no story can go on: ${parts.join("; ")}`;
+}
+function storyMayFinish(stories, story, outcome) {
+  const status2 = stories && Object.hasOwn(stories, story) ? stories[story] : void 0;
+  if (status2 === void 0) return `story "${story}" is not in the plan`;
+  if (status2 === "running" || status2 === "failed" && outcome === "cancelled") return void 0;
+  return `story "${story}" is ${status2}, not running`;
+}
+function retryStories(plan, current, story, policy) {
+  const stories = { ...current };
+  const retryable = (id) => stories[id] === "failed" || stories[id] === "cancelled";
+  const targets = story === void 0 ? storyIds(plan).filter(retryable) : [story];
+  let problem2;
+  if (story !== void 0 && !Object.hasOwn(stories, story)) problem2 = `story "${story}" is not in the plan`;
+  else if (story !== void 0 && !retryable(story))
+    problem2 = `story "${story}" is ${stories[story]}, not failed or cancelled`;
+  else if (targets.length === 0) problem2 = "no story has failed or been cancelled";
+  const retried = targets.filter((id) => stories[id] === "failed");
+  for (const id of targets) stories[id] = stories[id] === "failed" ? "running" : "pending";
+  const scheduled = schedule(plan, stories, policy);
+  if (problem2 === void 0 && progress(plan, scheduled.stories) === "stuck") {
+    problem2 = `nothing could start (${stuckReason(plan, scheduled.stories)})`;
+  }
+  return { stories: scheduled.stories, retried, started: scheduled.started, ...problem2 ? { problem: problem2 } : {} };
+}
+function planSummary(stories) {
+  const path3 = criticalPath(stories);
+  return `${stories.length} ${stories.length === 1 ? "story" : "stories"}; critical path: ${path3.stories.join(", ")} (estimate ${path3.length})`;
+}
+
+// core/workflow-table.ts
+var rule = (spec) => spec;
+var short = (sha) => sha === void 0 ? "(none)" : sha.slice(0, 7);
+function without(item, ...fields) {
+  const copy = { ...item };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
+function dispatch(stage, story, context = {}) {
+  const present = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== void 0));
+  return {
+    type: "dispatch",
+    stage,
+    ...story === void 0 ? {} : { story },
+    ...Object.keys(present).length > 0 ? { context: present } : {}
+  };
+}
+var findingsOf = (item) => item.gate?.decision === "blocked" ? item.gate.reasons : void 0;
+var nonEmpty = (text4, what) => text4.trim() === "" ? `${what} is empty` : void 0;
+var humanOnly = (actor) => actor.human ? void 0 : `approvals must come from a human, and "${actor.login}" is not one`;
+var STAGES_OF_STATE = {
+  planning: ["plan"],
+  implementing: ["implement"],
+  revising: ["implement"],
+  reviewing: ["review", "release-gate"],
+  merging: ["merge"],
+  validating: ["validate"]
+};
+function stageBelongs(item, stage) {
+  const stages = STAGES_OF_STATE[item.state] ?? [];
+  return stages.includes(stage) ? void 0 : `no ${stage} stage is running (expected ${stages.join(" or ")})`;
+}
+var retryStateAfter = (state) => state === "merging" ? "awaiting_merge_approval" : state;
+function afterStoryFinished(epic, event, policy) {
+  const plan = epic.plan;
+  const scheduled = schedule(plan, { ...epic.stories, [event.story]: event.outcome }, policy);
+  return { ...scheduled, progress: progress(plan, scheduled.stories) };
+}
+function startPlan(epic, policy) {
+  const plan = epic.plan;
+  const pending = Object.fromEntries(storyIds(plan).map((id) => [id, "pending"]));
+  const { stories, started } = schedule(plan, pending, policy);
+  return {
+    item: { ...epic, stories },
+    effects: [
+      { type: "create_story_issues", stories: storyIds(plan) },
+      ...started.map((story) => ({ type: "start_story", story }))
+    ]
+  };
+}
+function notifyEpic(item, outcome) {
+  return {
+    type: "notify_epic",
+    epic: item.epic,
+    event: outcome === "resumed" ? { type: "story_resumed", story: item.story } : { type: "story_finished", story: item.story, outcome }
+  };
+}
+function gateIsOnCurrentHead(item, event) {
+  return event.head_sha === item.head_sha ? void 0 : `the gate decided on head ${short(event.head_sha)}, but the current head is ${short(item.head_sha)}`;
+}
+function storyMatches(item, story) {
+  return story === void 0 || story === item.story ? void 0 : `this issue is story "${item.story}", not "${story}"`;
+}
+function resumeStory(item, effect) {
+  return { item, effects: [effect, notifyEpic(item, "resumed")] };
+}
+var failStory = (item, reason, runUrl) => ({
+  item: {
+    ...item,
+    resume_state: retryStateAfter(item.state),
+    last_reason: reason,
+    ...runUrl === void 0 ? {} : { last_run_url: runUrl }
+  },
+  effects: [{ type: "post", message: "failed", detail: reason }, notifyEpic(item, "failed")]
+});
+var EPIC_ACTIVE = [
+  "new",
+  "planning",
+  "awaiting_plan_approval",
+  "awaiting_clarification",
+  "implementing",
+  "failed"
+];
+var STORY_ACTIVE = [
+  "implementing",
+  "reviewing",
+  "revising",
+  "blocked",
+  "awaiting_clarification",
+  "awaiting_merge_approval",
+  "merging",
+  "validating",
+  "failed"
+];
+var STORY_WITH_OPEN_PR = [
+  "reviewing",
+  "revising",
+  "blocked",
+  "awaiting_merge_approval"
+];
+var WORKFLOW_TABLE = [
+  // --- epic ---------------------------------------------------------------------------------------------
+  rule({
+    kind: "epic",
+    from: ["new"],
+    on: "labelled",
+    to: "planning",
+    effects: ["dispatch"],
+    apply: (item) => ({ item, effects: [dispatch("plan", void 0)] })
+  }),
+  rule({
+    kind: "epic",
+    from: ["planning"],
+    on: "plan_ready",
+    when: {
+      text: "the plan is invalid (no stories, more than plan.max_stories, or not a DAG)",
+      test: (_item, event, policy) => planProblems(event.stories, policy).length > 0
+    },
+    to: "failed",
+    effects: ["post"],
+    apply: (item, event, policy) => {
+      const problems = planProblems(event.stories, policy);
+      return {
+        item: {
+          ...item,
+          resume_state: "planning",
+          last_reason: `the plan is invalid: ${problems.join("; ")}`
+        },
+        effects: [{ type: "post", message: "failed", detail: "the plan is invalid", items: problems }]
+      };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["planning"],
+    on: "plan_ready",
+    when: {
+      text: "the plan is valid, plan.require_approval",
+      test: (_item, event, policy) => policy.plan.require_approval && planProblems(event.stories, policy).length === 0
+    },
+    to: "awaiting_plan_approval",
+    effects: ["post"],
+    apply: (item, event) => ({
+      item: { ...item, plan: { stories: planCopy(event.stories) } },
+      effects: [
+        { type: "post", message: "plan", detail: planSummary(event.stories), items: storyIds(event) }
+      ]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["planning"],
+    on: "plan_ready",
+    when: {
+      text: "the plan is valid, not plan.require_approval",
+      test: (_item, event, policy) => !policy.plan.require_approval && planProblems(event.stories, policy).length === 0
+    },
+    to: "implementing",
+    effects: ["post", "create_story_issues", "start_story"],
+    apply: (item, event, policy) => {
+      const started = startPlan({ ...item, plan: { stories: planCopy(event.stories) } }, policy);
+      return {
+        item: started.item,
+        effects: [
+          { type: "post", message: "plan", detail: planSummary(event.stories), items: storyIds(event) },
+          ...started.effects
+        ]
+      };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["planning"],
+    on: "questions",
+    to: "awaiting_clarification",
+    effects: ["post"],
+    guard: (_item, event) => event.questions.length === 0 ? "the list of questions is empty" : void 0,
+    apply: (item, event) => ({
+      item: { ...item, resume_state: item.state, questions: [...event.questions] },
+      effects: [{ type: "post", message: "questions", items: [...event.questions] }]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["awaiting_clarification"],
+    on: "clarify",
+    when: { text: "asked while planning", test: (item) => item.resume_state === "planning" },
+    to: "planning",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the answer"),
+    apply: (item, event) => ({
+      item,
+      effects: [dispatch("plan", void 0, { questions: item.questions, answer: event.text })]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["awaiting_plan_approval"],
+    on: "approve",
+    to: "implementing",
+    effects: ["create_story_issues", "start_story"],
+    guard: (_item, event) => humanOnly(event.actor),
+    apply: (item, event, policy) => startPlan({ ...item, approved_by: event.actor.login }, policy)
+  }),
+  rule({
+    kind: "epic",
+    from: ["awaiting_plan_approval"],
+    on: "reject",
+    to: "planning",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.reason, "the reason"),
+    apply: (item, event) => ({
+      item: without(item, "plan"),
+      effects: [dispatch("plan", void 0, { reason: event.reason })]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["awaiting_plan_approval"],
+    on: "clarify",
+    to: "planning",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the text"),
+    apply: (item, event) => ({
+      item: without(item, "plan"),
+      effects: [dispatch("plan", void 0, { answer: event.text })]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["implementing"],
+    on: "story_finished",
+    when: {
+      text: "every story is done",
+      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "done"
+    },
+    to: "done",
+    effects: ["post"],
+    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
+    apply: (item, event, policy) => ({
+      item: { ...item, stories: afterStoryFinished(item, event, policy).stories },
+      effects: [{ type: "post", message: "done", items: storyIds(item.plan) }]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["implementing"],
+    on: "story_finished",
+    when: {
+      text: "stories are still at work (after starting those now ready)",
+      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "running"
+    },
+    to: "implementing",
+    effects: ["start_story"],
+    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
+    apply: (item, event, policy) => {
+      const next = afterStoryFinished(item, event, policy);
+      return {
+        item: { ...item, stories: next.stories },
+        effects: next.started.map((story) => ({ type: "start_story", story }))
+      };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["implementing"],
+    on: "story_finished",
+    when: {
+      text: "no story is at work and none can start",
+      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "stuck"
+    },
+    to: "failed",
+    effects: ["post"],
+    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
+    apply: (item, event, policy) => {
+      const { stories } = afterStoryFinished(item, event, policy);
+      const reason = stuckReason(item.plan, stories);
+      return {
+        item: { ...item, stories, resume_state: "implementing", last_reason: reason },
+        effects: [{ type: "post", message: "failed", detail: reason }]
+      };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["failed"],
+    on: "story_finished",
+    when: { text: "a failed story was cancelled", test: (_item, event) => event.outcome === "cancelled" },
+    to: "failed",
+    effects: [],
+    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
+    apply: (item, event) => {
+      const stories = { ...item.stories, [event.story]: event.outcome };
+      return { item: { ...item, stories, last_reason: stuckReason(item.plan, stories) }, effects: [] };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["implementing", "failed"],
+    on: "story_resumed",
+    when: {
+      text: "the epic was implementing",
+      test: (item) => item.state === "implementing" || item.resume_state === "implementing"
+    },
+    to: "implementing",
+    effects: [],
+    guard: (item, event) => {
+      const status2 = item.stories && Object.hasOwn(item.stories, event.story) ? item.stories[event.story] : void 0;
+      if (status2 === void 0) return `story "${event.story}" is not in the plan`;
+      return status2 === "failed" || status2 === "running" ? void 0 : `story "${event.story}" is ${status2}`;
+    },
+    apply: (item, event) => ({
+      item: { ...item, stories: { ...item.stories, [event.story]: "running" } },
+      effects: []
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: ["implementing", "failed"],
+    on: "retry",
+    when: {
+      text: "the epic was implementing",
+      test: (item) => item.state === "implementing" || item.resume_state === "implementing"
+    },
+    to: "implementing",
+    effects: ["retry_story", "start_story"],
+    guard: (item, event, policy) => retryStories(item.plan ?? { stories: [] }, item.stories ?? {}, event.story, policy).problem,
+    apply: (item, event, policy) => {
+      const next = retryStories(item.plan ?? { stories: [] }, item.stories ?? {}, event.story, policy);
+      return {
+        item: { ...item, stories: next.stories },
+        effects: [
+          ...next.retried.map((story) => ({ type: "retry_story", story })),
+          ...next.started.map((story) => ({ type: "start_story", story }))
+        ]
+      };
+    }
+  }),
+  rule({
+    kind: "epic",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "the epic failed while planning", test: (item) => item.resume_state === "planning" },
+    to: "planning",
+    effects: ["dispatch"],
+    guard: (_item, event) => event.story === void 0 ? void 0 : `the plan was never accepted, so there is no story "${event.story}"`,
+    apply: (item) => ({ item, effects: [dispatch("plan", void 0, { reason: item.last_reason })] })
+  }),
+  rule({
+    kind: "epic",
+    from: ["planning"],
+    on: "stage_failed",
+    to: "failed",
+    effects: ["post"],
+    guard: (item, event) => stageBelongs(item, event.stage),
+    apply: (item, event) => ({
+      item: {
+        ...item,
+        resume_state: "planning",
+        last_reason: event.reason,
+        ...event.run_url === void 0 ? {} : { last_run_url: event.run_url }
+      },
+      effects: [{ type: "post", message: "failed", detail: event.reason }]
+    })
+  }),
+  rule({
+    kind: "epic",
+    from: EPIC_ACTIVE,
+    on: "cancel",
+    to: "cancelled",
+    effects: ["cancel_story", "post"],
+    apply: (item) => ({
+      item,
+      effects: [
+        // A failed story's item is not finished (it could be retried): it is cancelled with the epic.
+        ...Object.entries(item.stories ?? {}).filter(([, status2]) => status2 === "running" || status2 === "failed").map(([story]) => ({ type: "cancel_story", story })),
+        { type: "post", message: "cancelled" }
+      ]
+    })
+  }),
+  // --- story --------------------------------------------------------------------------------------------
+  rule({
+    kind: "story",
+    from: ["implementing"],
+    on: "pr_opened",
+    to: "reviewing",
+    effects: ["dispatch"],
+    apply: (item, event) => ({
+      item: { ...without(item, "gate"), pr: event.pr, head_sha: event.head_sha },
+      effects: [dispatch("review", item.story)]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["implementing", "revising"],
+    on: "questions",
+    to: "awaiting_clarification",
+    effects: ["post"],
+    guard: (_item, event) => event.questions.length === 0 ? "the list of questions is empty" : void 0,
+    apply: (item, event) => ({
+      item: { ...item, resume_state: item.state, questions: [...event.questions] },
+      effects: [{ type: "post", message: "questions", items: [...event.questions] }]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["awaiting_clarification"],
+    on: "clarify",
+    when: { text: "asked while implementing", test: (item) => item.resume_state === "implementing" },
+    to: "implementing",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the answer"),
+    apply: (item, event) => ({
+      item,
+      effects: [dispatch("implement", item.story, { questions: item.questions, answer: event.text })]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["awaiting_clarification"],
+    on: "clarify",
+    when: { text: "asked while revising", test: (item) => item.resume_state === "revising" },
+    to: "revising",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the answer"),
+    apply: (item, event) => ({
+      item,
+      effects: [
+        dispatch("implement", item.story, {
+          questions: item.questions,
+          answer: event.text,
+          findings: findingsOf(item)
+        })
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["reviewing"],
+    on: "gate_result",
+    when: { text: "approved or skipped", test: (_item, event) => event.decision !== "blocked" },
+    to: "awaiting_merge_approval",
+    effects: ["post"],
+    guard: gateIsOnCurrentHead,
+    apply: (item, event) => ({
+      item: {
+        ...item,
+        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] }
+      },
+      effects: [
+        {
+          type: "post",
+          message: "ready_to_merge",
+          detail: `${event.decision} for ${short(event.head_sha)}`,
+          items: [...event.reasons]
+        }
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["reviewing"],
+    on: "gate_result",
+    when: {
+      text: "blocked, revision rounds left (review.revision_rounds)",
+      test: (item, event, policy) => event.decision === "blocked" && item.revision_round < policy.review.revision_rounds
+    },
+    to: "revising",
+    effects: ["dispatch"],
+    guard: gateIsOnCurrentHead,
+    apply: (item, event) => ({
+      item: {
+        ...item,
+        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] },
+        revision_round: item.revision_round + 1
+      },
+      effects: [dispatch("implement", item.story, { findings: [...event.reasons] })]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["reviewing"],
+    on: "gate_result",
+    when: {
+      text: "blocked, no revision round left",
+      test: (item, event, policy) => event.decision === "blocked" && item.revision_round >= policy.review.revision_rounds
+    },
+    to: "blocked",
+    effects: ["post"],
+    guard: gateIsOnCurrentHead,
+    apply: (item, event) => ({
+      item: {
+        ...item,
+        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] }
+      },
+      effects: [
+        {
+          type: "post",
+          message: "blocked",
+          detail: `blocked on ${short(event.head_sha)}`,
+          items: [...event.reasons]
+        }
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: STORY_WITH_OPEN_PR,
+    on: "head_pushed",
+    to: "reviewing",
+    effects: ["post", "dispatch"],
+    guard: (item, event) => event.head_sha === item.head_sha ? `the head is already ${short(event.head_sha)}` : void 0,
+    apply: (item, event) => ({
+      item: { ...without(item, "gate"), head_sha: event.head_sha },
+      // A revision pushed by the developer role is the expected way out of `revising`; a human push is news
+      // worth a comment, since it drops whatever the gate had decided.
+      effects: [
+        ...event.by_human ? [
+          {
+            type: "post",
+            message: "head_changed",
+            detail: `a human pushed ${short(event.head_sha)} over ${short(item.head_sha)}; the release gate runs again`
+          }
+        ] : [],
+        dispatch("review", item.story)
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["reviewing", "awaiting_merge_approval"],
+    on: "clarify",
+    to: "revising",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the text"),
+    // A human asked for changes: the gate's decision no longer describes what will be merged.
+    apply: (item, event) => ({
+      item: without(item, "gate"),
+      effects: [dispatch("implement", item.story, { answer: event.text })]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["blocked"],
+    on: "clarify",
+    to: "revising",
+    effects: ["dispatch"],
+    guard: (_item, event) => nonEmpty(event.text, "the text"),
+    apply: (item, event) => ({
+      item,
+      effects: [dispatch("implement", item.story, { answer: event.text, findings: findingsOf(item) })]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["blocked"],
+    on: "retry",
+    to: "revising",
+    effects: ["dispatch"],
+    guard: (item, event) => storyMatches(item, event.story),
+    apply: (item) => ({ item, effects: [dispatch("implement", item.story, { findings: findingsOf(item) })] })
+  }),
+  rule({
+    kind: "story",
+    from: ["awaiting_merge_approval"],
+    on: "approve",
+    to: "merging",
+    effects: ["merge"],
+    guard: (item, event) => {
+      const notHuman = humanOnly(event.actor);
+      if (notHuman) return notHuman;
+      if (item.pr === void 0 || item.head_sha === void 0) return "there is no pull request to merge";
+      if (item.gate === void 0 || item.gate.decision === "blocked") {
+        return `the release gate has not approved head ${short(item.head_sha)}`;
+      }
+      if (item.gate.head_sha !== item.head_sha) {
+        return `the release gate ${item.gate.decision} head ${short(item.gate.head_sha)}, but the current head is ${short(item.head_sha)}`;
+      }
+      return void 0;
+    },
+    apply: (item, event, policy) => ({
+      item: { ...item, approved_by: event.actor.login },
+      effects: [
+        {
+          type: "merge",
+          pr: item.pr,
+          head_sha: item.head_sha,
+          method: policy.merge.method,
+          approved_by: event.actor.login
+        }
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["merging"],
+    on: "merged",
+    to: "validating",
+    effects: ["post", "dispatch"],
+    apply: (item, event) => ({
+      item: { ...item, ...event.merge_sha === void 0 ? {} : { merge_sha: event.merge_sha } },
+      effects: [
+        {
+          type: "post",
+          message: "merged",
+          ...event.merge_sha === void 0 ? {} : { detail: short(event.merge_sha) }
+        },
+        dispatch("validate", item.story)
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: STORY_WITH_OPEN_PR,
+    on: "merged",
+    to: "validating",
+    effects: ["post", "dispatch"],
+    // A human merged on GitHub without /approve: their decision, which the system validates like its own.
+    apply: (item, event) => ({
+      item: { ...item, ...event.merge_sha === void 0 ? {} : { merge_sha: event.merge_sha } },
+      effects: [
+        {
+          type: "post",
+          message: "merged",
+          detail: `merged outside /approve${event.merge_sha === void 0 ? "" : ` as ${short(event.merge_sha)}`}`
+        },
+        dispatch("validate", item.story)
+      ]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["validating"],
+    on: "validated",
+    when: { text: "ok", test: (_item, event) => event.ok },
+    to: "done",
+    effects: ["post", "notify_epic"],
+    apply: (item) => ({
+      item,
+      effects: [{ type: "post", message: "done" }, notifyEpic(item, "done")]
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["validating"],
+    on: "validated",
+    when: { text: "not ok", test: (_item, event) => !event.ok },
+    to: "failed",
+    effects: ["post", "notify_epic"],
+    apply: (item, event) => failStory(item, `validation failed: ${event.reason ?? "no reason given"}`)
+  }),
+  rule({
+    kind: "story",
+    from: ["implementing", "revising", "reviewing", "merging", "validating"],
+    on: "stage_failed",
+    to: "failed",
+    effects: ["post", "notify_epic"],
+    guard: (item, event) => stageBelongs(item, event.stage),
+    apply: (item, event) => failStory(item, event.reason, event.run_url)
+  }),
+  rule({
+    kind: "story",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "failed while implementing", test: (item) => item.resume_state === "implementing" },
+    to: "implementing",
+    effects: ["dispatch", "notify_epic"],
+    guard: (item, event) => storyMatches(item, event.story),
+    apply: (item) => resumeStory(item, dispatch("implement", item.story, { reason: item.last_reason }))
+  }),
+  rule({
+    kind: "story",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "failed while revising", test: (item) => item.resume_state === "revising" },
+    to: "revising",
+    effects: ["dispatch", "notify_epic"],
+    guard: (item, event) => storyMatches(item, event.story),
+    apply: (item) => resumeStory(
+      item,
+      dispatch("implement", item.story, { reason: item.last_reason, findings: findingsOf(item) })
+    )
+  }),
+  rule({
+    kind: "story",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "failed while reviewing", test: (item) => item.resume_state === "reviewing" },
+    to: "reviewing",
+    effects: ["dispatch", "notify_epic"],
+    guard: (item, event) => storyMatches(item, event.story),
+    apply: (item) => resumeStory(item, dispatch("review", item.story))
+  }),
+  rule({
+    kind: "story",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "the merge failed", test: (item) => item.resume_state === "awaiting_merge_approval" },
+    to: "awaiting_merge_approval",
+    effects: ["post", "notify_epic"],
+    guard: (item, event) => storyMatches(item, event.story),
+    // Never merges by itself: the merge needs a fresh human /approve.
+    apply: (item) => resumeStory(item, {
+      type: "post",
+      message: "ready_to_merge",
+      detail: `the merge failed (${item.last_reason ?? "no reason given"}); /approve to try again`
+    })
+  }),
+  rule({
+    kind: "story",
+    from: ["failed"],
+    on: "retry",
+    when: { text: "failed while validating", test: (item) => item.resume_state === "validating" },
+    to: "validating",
+    effects: ["dispatch", "notify_epic"],
+    guard: (item, event) => storyMatches(item, event.story),
+    apply: (item) => resumeStory(item, dispatch("validate", item.story))
+  }),
+  rule({
+    kind: "story",
+    from: STORY_ACTIVE,
+    on: "cancel",
+    to: "cancelled",
+    effects: ["post", "notify_epic"],
+    apply: (item) => ({
+      item,
+      effects: [{ type: "post", message: "cancelled" }, notifyEpic(item, "cancelled")]
+    })
+  })
+];
+
+// core/work-item.ts
+var WORK_STATES = [
+  "new",
+  "planning",
+  "awaiting_plan_approval",
+  "awaiting_clarification",
+  "implementing",
+  "reviewing",
+  "revising",
+  "blocked",
+  "awaiting_merge_approval",
+  "merging",
+  "validating",
+  "done",
+  "failed",
+  "cancelled"
+];
+var TERMINAL_STATES = ["done", "cancelled"];
+var STATE_LABEL = {
+  new: null,
+  planning: "ai:planning",
+  awaiting_plan_approval: "ai:awaiting-approval",
+  awaiting_clarification: "ai:needs-clarification",
+  implementing: "ai:in-progress",
+  reviewing: "ai:in-review",
+  // The developer role is at work again, on the reviewers' findings.
+  revising: "ai:in-progress",
+  blocked: "ai:blocked",
+  awaiting_merge_approval: "ai:awaiting-approval",
+  // Merging and validating happen after the human decision, while the system is still at work.
+  merging: "ai:in-progress",
+  validating: "ai:in-progress",
+  done: "ai:done",
+  failed: "ai:failed",
+  cancelled: null
+};
+var EVENT_TYPES = [
+  "labelled",
+  "plan_ready",
+  "questions",
+  "approve",
+  "reject",
+  "clarify",
+  "retry",
+  "cancel",
+  "pr_opened",
+  "head_pushed",
+  "gate_result",
+  "merged",
+  "validated",
+  "stage_failed",
+  "story_finished",
+  "story_resumed"
+];
+
+// core/workflow.ts
+function createEpicItem(issue2) {
+  return { kind: "epic", state: "new", issue: issue2 };
+}
+function createStoryItem(start) {
+  return {
+    item: {
+      kind: "story",
+      state: "implementing",
+      issue: start.issue,
+      epic: start.epic,
+      story: start.story,
+      revision_round: 0
+    },
+    effects: [
+      { type: "set_label", label: STATE_LABEL.implementing },
+      { type: "dispatch", stage: "implement", story: start.story }
+    ]
+  };
+}
+function tidy(item) {
+  const next = { ...item };
+  if (next.state !== "awaiting_clarification") delete next.questions;
+  if (next.state !== "awaiting_clarification" && next.state !== "failed") delete next.resume_state;
+  if (next.state !== "failed") {
+    delete next.last_reason;
+    delete next.last_run_url;
+  }
+  return next;
+}
+var refuse2 = (item, event, why) => ({
+  ok: false,
+  reason: `cannot ${event.type} in state "${item.state}": ${why}`
+});
+var rowsFor = (item) => WORKFLOW_TABLE.filter((row) => row.kind === item.kind && row.from.includes(item.state));
+function whyNoMerge(item) {
+  switch (item.state) {
+    case "implementing":
+      return "there is no pull request to merge yet";
+    case "merging":
+    case "validating":
+      return "the pull request is already being merged";
+    case "blocked":
+      return `the release gate blocked head ${short(item.head_sha)}`;
+    default:
+      return item.head_sha === void 0 ? "there is no pull request to merge yet" : `the release gate has not approved head ${short(item.head_sha)}`;
+  }
+}
+function whyNoRow(item, event) {
+  if (TERMINAL_STATES.includes(item.state))
+    return `the ${item.kind} is ${item.state} and accepts no more events`;
+  if (event.type === "approve") {
+    return item.kind === "story" ? whyNoMerge(item) : "there is no plan waiting for approval";
+  }
+  const accepted = EVENT_TYPES.filter((type) => rowsFor(item).some((row) => row.on === type));
+  return accepted.length === 0 ? `a ${item.kind} is never in this state` : `a ${item.kind} in this state accepts only ${accepted.join(", ")}`;
+}
+function transition(item, event, policy) {
+  const rows = rowsFor(item).filter((row2) => row2.on === event.type);
+  if (rows.length === 0) return refuse2(item, event, whyNoRow(item, event));
+  const row = rows.find(
+    (candidate) => candidate.when === void 0 || candidate.when.test(item, event, policy)
+  );
+  if (row === void 0) {
+    return refuse2(
+      item,
+      event,
+      `no row applies (the table expects ${rows.map((r) => r.when?.text).join(" or ")})`
+    );
+  }
+  const problem2 = row.guard?.(item, event, policy);
+  if (problem2 !== void 0) return refuse2(item, event, problem2);
+  const step = row.apply(item, event, policy);
+  const next = tidy({ ...step.item, state: row.to });
+  const label = STATE_LABEL[row.to];
+  const effects = label === STATE_LABEL[item.state] ? step.effects : [{ type: "set_label", label }, ...step.effects];
+  return { ok: true, item: next, effects };
+}
+
+// app/render/status.ts
+var RUNS_SHOWN = 10;
+function nextStep(kind, state) {
+  switch (state) {
+    case "new":
+      return "Starting.";
+    case "planning":
+      return "The planner is at work.";
+    case "awaiting_plan_approval":
+      return "Waiting for `/approve` or `/reject <reason>` on the plan.";
+    case "awaiting_clarification":
+      return "Waiting for an answer: `/clarify <text>`.";
+    case "implementing":
+      return kind === "epic" ? "The stories are at work." : "The developer is at work.";
+    case "reviewing":
+      return "The reviewers and the release gate are at work.";
+    case "revising":
+      return "The developer is addressing the review findings.";
+    case "blocked":
+      return "The release gate blocked it: `/clarify <text>` or `/retry`.";
+    case "awaiting_merge_approval":
+      return "Waiting for `/approve` on the pull request.";
+    case "merging":
+      return "Merging.";
+    case "validating":
+      return "Validating the default branch after the merge.";
+    case "done":
+      return "Done.";
+    case "failed":
+      return "`/retry` runs the failed stage again.";
+    case "cancelled":
+      return "Cancelled.";
+  }
+}
+function stateLine(view) {
+  const label = STATE_LABEL[view.state];
+  return `**State:** ${view.state.replace(/_/g, " ")}${label === null ? "" : ` (${inlineCode(label)})`}. ${nextStep(view.kind, view.state)}`;
+}
+function storyTable(stories) {
+  if (stories.length === 0) return [];
+  return [
+    "",
+    "| story | title | state | issue | pull request |",
+    "| --- | --- | --- | --- | --- |",
+    ...stories.map(
+      (story) => `| ${inlineCode(story.id, 40)} | ${story.title === void 0 ? "" : escapeText(story.title, 120)} | ${story.state.replace(/_/g, " ")} | ${story.issue === void 0 ? "" : `#${story.issue}`} | ${story.pr === void 0 ? "" : `#${story.pr}`} |`
+    )
+  ];
+}
+function runTable(runs) {
+  if (runs.length === 0) return [];
+  const shown = runs.slice(-RUNS_SHOWN);
+  return [
+    "",
+    `Runs${runs.length > shown.length ? ` (newest ${shown.length} of ${runs.length})` : ""}:`,
+    "",
+    "| stage | story | run | status |",
+    "| --- | --- | --- | --- |",
+    ...shown.map((run3) => {
+      const status2 = run3.conclusion === null ? run3.status : `${run3.status}: ${run3.conclusion}`;
+      const attempts = run3.attempts > 1 ? ` (attempt ${run3.attempts})` : "";
+      return `| ${run3.stage} | ${run3.story === null ? "" : inlineCode(run3.story, 40)} | ${link("run", run3.url)} | ${escapeText(status2, 60)}${attempts} |`;
+    })
+  ];
+}
+function costLine(cost2) {
+  const n = (value) => value.toLocaleString("en-US");
+  return `**Cost:** $${cost2.costUsd.toFixed(2)} (${n(cost2.tokensIn)} input tokens, ${n(cost2.tokensOut)} output, ${n(cost2.cacheReadTokens)} read from the prompt cache).`;
+}
+function body(view) {
+  const lines = [stateLine(view)];
+  if (view.paused)
+    lines.push(
+      "",
+      "**Paused:** the repository is paused (`/pause`); nothing is written or started until `/resume`."
+    );
+  if (view.pr !== void 0) {
+    lines.push(
+      "",
+      `**Pull request:** #${view.pr}, head ${shortSha(view.headSha)}${view.gate === void 0 ? "" : `; release gate: ${escapeText(view.gate.decision, 20)} for ${shortSha(view.gate.headSha)}`}.`
+    );
+  }
+  if (view.state === "failed" && view.lastReason !== void 0) {
+    lines.push(
+      "",
+      `Failed${view.lastRunUrl === void 0 ? "" : ` in ${link("this run", view.lastRunUrl)}`}:`,
+      "",
+      codeBlock(view.lastReason, 2e3)
+    );
+  }
+  if (view.questions !== void 0 && view.questions.length > 0) {
+    lines.push(
+      "",
+      "Open questions:",
+      "",
+      ...view.questions.map((q, index) => `${index + 1}. ${escapeLines(q, 1e3)}`)
+    );
+  }
+  lines.push(...storyTable(view.stories), ...runTable(view.runs), "", costLine(view.cost));
+  return lines;
+}
+function renderTracking(view) {
+  return [
+    `## AI orchestrator: #${view.issue}`,
+    "",
+    ...body(view),
+    "",
+    "<sub>This comment is kept up to date by the orchestrator. Commands: `/status`, `/approve`, `/reject <reason>`, `/clarify <text>`, `/retry [story]`, `/cancel`, `/pause`, `/resume`.</sub>"
+  ].join("\n");
+}
+function renderStatus(view) {
+  const what = view.kind === "story" && view.story !== void 0 ? `story ${inlineCode(view.story, 40)} (#${view.issue})` : `#${view.issue}`;
+  return [`Status of ${what}:`, "", ...body(view)].join("\n");
+}
+
+// app/render/replies.ts
+function renderRefusal(command, reason) {
+  return `${inlineCode(`/${command}`)} was not carried out: ${escapeLines(reason, 1e3)}`;
+}
+function renderConfigErrors(errors) {
+  return [
+    `The orchestrator's configuration ${inlineCode(CONFIG_FILE_PATH)} on the default branch is invalid, so nothing was done:`,
+    "",
+    ...errors.map((error62) => `- ${inlineCode(error62.path, 100)}: ${escapeText(error62.message, 300)}`),
+    "",
+    "Fix the file on the default branch (`npx ai-orchestrator policy check <file>` explains each setting), then repeat what you did."
+  ].join("\n");
+}
+function renderPaused(alreadyPaused) {
+  return alreadyPaused ? "The repository was already paused. Nothing is written or started until `/resume`." : "Paused: the orchestrator writes nothing and starts no run in this repository until `/resume`. Work already running on GitHub Actions finishes; its results wait.";
+}
+function renderResumed(wasPaused, queued) {
+  if (!wasPaused) return "The repository was not paused; nothing changed.";
+  return `Resumed: the orchestrator works in this repository again${queued > 0 ? `; ${queued} waiting ${queued === 1 ? "item continues" : "items continue"}` : ""}.`;
+}
+function renderRepositoryStatus(paused, cost2) {
+  return [
+    `No orchestrator work item is attached here. The repository is ${paused ? "**paused** (`/resume` to continue)" : "active"}.`,
+    "",
+    costLine(cost2)
+  ].join("\n");
+}
+
+// app/render/story-issue.ts
+var MAX_TITLE = 256;
+function storyIssueTitle(epic, story) {
+  return truncate(visible(`[#${epic} ${story.id}] ${story.title}`).replace(/\s+/g, " ").trim(), MAX_TITLE);
+}
+function storyIssueBody(epic, story) {
+  return [
+    `Story ${inlineCode(story.id, 40)} of #${epic}: ${escapeText(story.title, 200)}`,
+    "",
+    escapeLines(story.description, 6e3),
+    "",
+    "**Acceptance criteria**",
+    ...story.acceptance_criteria.map((criterion) => `- ${escapeText(criterion, 1e3)}`),
+    "",
+    `**Depends on:** ${story.depends_on.length === 0 ? "nothing" : story.depends_on.map((id) => inlineCode(id, 40)).join(", ")}`,
+    `**Estimate:** ${story.estimate} points`,
+    "",
+    "_Opened by the AI orchestrator for the approved plan; its label follows the story (`ai:in-progress`, `ai:in-review`, \u2026)._"
+  ].join("\n");
+}
+
+// app/render/reminders.ts
+function renderMergeReminder(hours, headSha) {
+  return `This pull request has waited more than ${hours} ${hours === 1 ? "hour" : "hours"} for \`/approve\` (release gate green for ${shortSha(headSha)}). Merge it with \`/approve\`, ask for changes with \`/clarify <text>\`, or stop it with \`/cancel\`.`;
+}
+function renderFailingCheck(name, conclusion, headSha, url2) {
+  return `CI is failing on ${shortSha(headSha)}: ${link(inlineCode(name, 100), url2)} concluded ${escapeText(conclusion, 40)}. The release gate will not pass while it fails; \`/clarify <text>\` asks the developer to fix it.`;
+}
+
+// app/dashboard-issue/checkbox.ts
+var PAUSE_BOX_TEXT = "Pause all AI activity in this repository";
+var PAUSE_BOX = /^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]+Pause all AI activity in this repository[ \t]*\r?$/m;
+function pauseBox(paused) {
+  return `- [${paused ? "x" : " "}] ${PAUSE_BOX_TEXT}`;
+}
+function pauseBoxState(body2) {
+  if (typeof body2 !== "string") return void 0;
+  const match = PAUSE_BOX.exec(body2);
+  return match === null ? void 0 : match[1] !== " ";
+}
+
+// app/dashboard-issue/render.ts
+var DASHBOARD_TITLE = "AI orchestrator dashboard";
+var MAX_ROWS = 40;
+function bounded(rows, render2) {
+  const shown = rows.slice(0, MAX_ROWS).map(render2);
+  if (rows.length > shown.length) shown.push(`- \u2026 and ${rows.length - shown.length} more`);
+  return shown;
+}
+function subject(item) {
+  const title = item.title === null ? "" : ` ${escapeText(item.title, 120)}`;
+  if (item.story === null) return `#${item.issue}${title}`;
+  const epic = item.epicIssue === null ? "" : ` of #${item.epicIssue}`;
+  return `#${item.issue} story ${inlineCode(item.story, 40)}${epic}:${title}`;
+}
+function waitingLine(item) {
+  const waiting2 = item.waiting;
+  switch (waiting2?.kind) {
+    case "plan_approval":
+      return `- ${subject(item)}: the plan waits for ${"`/approve`"} or ${"`/reject <reason>`"}.`;
+    case "clarification":
+      return [
+        `- ${subject(item)}: questions wait for ${"`/clarify <answers>`"}:`,
+        ...waiting2.questions.slice(0, 5).map((question) => `  - ${escapeText(question, 300)}`)
+      ].join("\n");
+    case "merge_approval":
+      return `- ${subject(item)}: pull request #${item.pr ?? "?"} is ready; ${"`/approve`"} on it merges.`;
+    case "blocked":
+      return [
+        `- ${subject(item)}: blocked by the release gate; ${"`/clarify <text>`"} or ${"`/retry`"}:`,
+        ...waiting2.reasons.slice(0, 5).map((reason) => `  - ${escapeText(reason, 300)}`)
+      ].join("\n");
+    default:
+      return `- ${subject(item)}`;
+  }
+}
+function activeRow(item) {
+  const queued = item.queued > 0 ? ` (${item.queued} queued)` : "";
+  return `| ${subject(item)} | ${item.state.replace(/_/g, " ")}${queued} | ${item.pr === null ? "" : `#${item.pr}`} |`;
+}
+function failureLine(item) {
+  const failure2 = item.failure;
+  if (failure2 === null) return `- ${subject(item)}`;
+  const where = failure2.runUrl === null ? "" : ` in ${link("this run", failure2.runUrl)}`;
+  return `- ${subject(item)} failed${where}: ${escapeText(failure2.reason, 400)} (${"`/retry`"} on #${item.issue} runs it again)`;
+}
+function section2(heading, lines, empty) {
+  return ["", `### ${heading}`, "", ...lines.length === 0 ? [`_${empty}_`] : lines];
+}
+function renderDashboardIssue(view) {
+  const lines = [
+    `## ${DASHBOARD_TITLE}`,
+    "",
+    "What the orchestrator is doing in this repository: updated when work waits for a human, fails or ends, and by the heartbeat every few minutes.",
+    "",
+    pauseBox(view.paused),
+    "",
+    "<sub>Ticking the box does what `/pause` does, unticking it what `/resume` does, with the same rules (maintain or admin permission); a change by anyone else is undone.</sub>"
+  ];
+  if (view.paused) {
+    const by = view.pausedBy === null ? "" : ` by ${login(view.pausedBy)}`;
+    const at = view.pausedAt === null ? "" : ` at ${view.pausedAt.slice(0, 16).replace("T", " ")} UTC`;
+    lines.push(
+      "",
+      `**Paused**${by}${at}: the orchestrator writes nothing and starts no run here until the box is unticked or someone comments ${"`/resume`"}.`
+    );
+  }
+  lines.push(
+    ...section2(
+      `Waiting for a human (${view.waiting.length})`,
+      bounded(view.waiting, waitingLine),
+      "Nothing waits for you."
+    ),
+    ...section2(
+      `At work (${view.active.length})`,
+      view.active.length === 0 ? [] : ["| item | stage | pull request |", "| --- | --- | --- |", ...bounded(view.active, activeRow)],
+      "No work in progress."
+    ),
+    ...section2(
+      `Recent failures (${view.failures.length})`,
+      bounded(view.failures, failureLine),
+      "No failures."
+    ),
+    ...section2(
+      "Lessons",
+      view.lessons.map((lesson2, index) => `${index + 1}. ${escapeText(lesson2, 300)}`),
+      "None learnt yet."
+    ),
+    "",
+    "### Cost",
+    "",
+    costLine(view.cost)
+  );
+  if (view.daily.length > 0) {
+    lines.push(
+      "",
+      "| day (UTC) | cost | input tokens | output tokens |",
+      "| --- | --- | --- | --- |",
+      ...view.daily.map(
+        (day) => `| ${day.day} | $${day.costUsd.toFixed(2)} | ${day.tokensIn.toLocaleString("en-US")} | ${day.tokensOut.toLocaleString("en-US")} |`
+      )
+    );
+  }
+  lines.push(
+    "",
+    "<sub>Kept up to date by the orchestrator: edits other than the checkbox are overwritten. Commands go in comments on the work items: `/status`, `/approve`, `/reject <reason>`, `/clarify <text>`, `/retry [story]`, `/cancel`.</sub>"
+  );
+  return lines.join("\n");
+}
+function renderBoxRefusal(paused, reason) {
+  const what = paused ? "Ticking" : "Unticking";
+  const command = paused ? "/pause" : "/resume";
+  return `${what} the pause box was undone (it follows the same rules as ${inlineCode(command)}): ${escapeText(reason, 500)}`;
 }
 
 // app/store/rows.ts
@@ -46097,7 +54107,7 @@ var PendingDeliveries = class {
   }
 };
 
-// ../../work/main/node_modules/pg/esm/index.mjs
+// node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib2(), 1);
 var Client = import_lib.default.Client;
 var Pool = import_lib.default.Pool;
@@ -46203,6 +54213,11 @@ var Repositories = class {
     );
     return toRepository(single(rows, "repositories.setPaused"));
   }
+  /** Every repository the app has recorded, by name. */
+  async list() {
+    const rows = await this.db.query("SELECT * FROM repositories ORDER BY full_name");
+    return rows.map(toRepository);
+  }
   /** Whether the repository is paused; a repository never recorded is not. */
   async isPaused(fullName) {
     const [row] = await this.db.query("SELECT paused FROM repositories WHERE full_name = $1", [fullName]);
@@ -46301,6 +54316,35 @@ var UsageLedger = class {
     );
     return rows.map((row) => ({ day: text2(row, "day"), ...toTotals(row) }));
   }
+  /**
+   * Totals per item, for the items with usage, each counting only its own entries (an epic's stories are
+   * separate items: add them up where an epic's whole cost is wanted, as `totalsForItem` does).
+   */
+  async totalsByItem() {
+    const rows = await this.db.query(
+      `SELECT item_id, ${SUMS} FROM usage_ledger WHERE item_id IS NOT NULL GROUP BY item_id`
+    );
+    return new Map(rows.map((row) => [text2(row, "item_id"), toTotals(row)]));
+  }
+  /** Totals per UTC day and repository, from `since` on, oldest day first, then by repository. */
+  async daily(since) {
+    const rows = await this.db.query(
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, repository, ${SUMS}
+       FROM usage_ledger WHERE at >= $1::timestamptz
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [since.toISOString()]
+    );
+    return rows.map((row) => ({
+      day: text2(row, "day"),
+      repository: text2(row, "repository"),
+      ...toTotals(row)
+    }));
+  }
+  /** Totals per repository over all time, by repository name. */
+  async byRepository() {
+    const rows = await this.db.query(`SELECT repository, ${SUMS} FROM usage_ledger GROUP BY repository`);
+    return new Map(rows.map((row) => [text2(row, "repository"), toTotals(row)]));
+  }
 };
 
 // app/store/work-items.ts
@@ -46390,7 +54434,7 @@ var WorkItems = class {
     ]);
     return row === void 0 ? null : toWorkItem(row);
   }
-  /** The items matching every given condition, oldest first. */
+  /** The items matching every given condition, oldest first (or newest first, see the filter). */
   async list(filter = {}) {
     const conditions = [];
     const params = [];
@@ -46403,12 +54447,20 @@ var WorkItems = class {
     if (filter.parentId !== void 0) where((p) => `parent_id = ${p}`, filter.parentId);
     let sql = "SELECT * FROM work_items";
     if (conditions.length > 0) sql += ` WHERE ${conditions.join(" AND ")}`;
-    sql += " ORDER BY created_at, id";
+    sql += filter.newestFirst === true ? " ORDER BY updated_at DESC, id" : " ORDER BY created_at, id";
     if (filter.limit !== void 0) {
       params.push(filter.limit);
       sql += ` LIMIT $${params.length}`;
     }
     return (await this.db.query(sql, params)).map(toWorkItem);
+  }
+  /** How many items are in each state, of one repository or all (states without items are absent). */
+  async countByState(repository) {
+    const rows = await this.db.query(
+      "SELECT state, count(*) AS items FROM work_items WHERE ($1::text IS NULL OR repository = $1) GROUP BY state",
+      [repository ?? null]
+    );
+    return Object.fromEntries(rows.map((row) => [text2(row, "state"), integer2(row, "items")]));
   }
   /**
    * Writes `change` if the item is still at `expectedVersion`, and returns it at the next version. Throws
@@ -46454,8 +54506,8 @@ async function applyTransition(db, transition2) {
     );
     const created = [];
     for (const dispatch3 of transition2.dispatches ?? []) created.push(await dispatches.create(dispatch3));
-    const audit = new AuditLog(tx);
-    for (const entry of transition2.audit ?? []) await audit.append(entry);
+    const audit2 = new AuditLog(tx);
+    for (const entry of transition2.audit ?? []) await audit2.append(entry);
     const usage = new UsageLedger(tx);
     for (const entry of transition2.usage ?? []) await usage.add(entry);
     return { item, completedRun, dispatches: created };
@@ -46527,2882 +54579,190 @@ async function patchDocument(tables, itemId, change) {
   }
 }
 
+// app/overview/items.ts
+var WAITING_STATES = {
+  awaiting_plan_approval: "plan_approval",
+  awaiting_clarification: "clarification",
+  awaiting_merge_approval: "merge_approval",
+  blocked: "blocked"
+};
+var isActive = (state) => !TERMINAL_STATES.includes(state);
+function documentOrUndefined(record2) {
+  try {
+    return documentOf(record2);
+  } catch {
+    return void 0;
+  }
+}
+async function summarize(store, records) {
+  const byId = new Map(records.map((record2) => [record2.id, record2]));
+  const epics = /* @__PURE__ */ new Map();
+  const epicDocument = async (id) => {
+    if (!epics.has(id)) {
+      const record2 = byId.get(id) ?? await store.workItems.get(id);
+      epics.set(id, record2 === null || record2 === void 0 ? void 0 : documentOrUndefined(record2));
+    }
+    return epics.get(id);
+  };
+  const summaries = [];
+  for (const record2 of records) {
+    const document = documentOrUndefined(record2);
+    const item = document?.item;
+    const epic = record2.parentId === null ? void 0 : await epicDocument(record2.parentId);
+    const title = record2.parentId === null ? document?.title ?? null : epic?.plan_document?.stories.find((story) => story.id === record2.storyId)?.title ?? null;
+    const waitingKind = WAITING_STATES[record2.state];
+    const gateReasons = item?.kind === "story" && item.gate?.decision === "blocked" ? item.gate.reasons : document?.last_findings ?? [];
+    summaries.push({
+      id: record2.id,
+      repository: record2.repository,
+      issue: record2.issueNumber,
+      kind: record2.kind,
+      story: record2.storyId,
+      epicIssue: item?.kind === "story" ? item.epic : null,
+      title,
+      state: record2.state,
+      pr: record2.prNumber,
+      enteredAt: document?.entered_at ?? null,
+      updatedAt: record2.updatedAt,
+      waiting: waitingKind === void 0 ? null : {
+        kind: waitingKind,
+        questions: waitingKind === "clarification" ? item?.questions ?? [] : [],
+        reasons: waitingKind === "blocked" ? [...gateReasons] : []
+      },
+      failure: record2.state === "failed" ? {
+        reason: item?.last_reason ?? "no reason was recorded",
+        runUrl: item?.last_run_url ?? null
+      } : null,
+      queued: document?.outbox.length ?? 0
+    });
+  }
+  return summaries;
+}
+
+// app/dashboard-issue/view.ts
+var COST_DAYS = 7;
+async function dashboardIssueView(store, repository, lessons, now) {
+  const record2 = await store.repositories.get(repository);
+  const items2 = (await store.workItems.list({ repository })).filter((item) => isActive(item.state));
+  const summaries = await summarize(store, items2);
+  const since = new Date(now.getTime() - (COST_DAYS - 1) * 864e5);
+  since.setUTCHours(0, 0, 0, 0);
+  return {
+    repository,
+    paused: record2?.paused ?? false,
+    pausedBy: record2?.pausedChangedBy ?? null,
+    pausedAt: record2?.pausedChangedAt ?? null,
+    active: summaries.filter((item) => item.waiting === null && item.failure === null),
+    waiting: summaries.filter((item) => item.waiting !== null),
+    failures: summaries.filter((item) => item.failure !== null).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
+    lessons: (await store.lessons.list(repository, Math.min(Math.max(lessons, 0), MAX_LESSONS))).map(
+      (lesson2) => lesson2.text
+    ),
+    cost: await store.usage.totalsForRepository(repository),
+    daily: await store.usage.dailyForRepository(repository, since)
+  };
+}
+
+// app/dashboard-issue/sync.ts
+var DASHBOARD_KEY = "dashboard";
+var DashboardIssues = class {
+  written = /* @__PURE__ */ new Map();
+  queues = /* @__PURE__ */ new Map();
+  /** Runs `work` after every sync of `repository` queued before it. */
+  serialize(repository, work) {
+    const previous = this.queues.get(repository) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => void 0);
+    this.queues.set(repository, settled);
+    void settled.then(() => {
+      if (this.queues.get(repository) === settled) this.queues.delete(repository);
+    });
+    return next;
+  }
+  /** Whether `digest` is what was last written to the repository's issue. */
+  isWritten(repository, digest2) {
+    return this.written.get(repository) === digest2;
+  }
+  remember(repository, digest2) {
+    this.written.set(repository, digest2);
+  }
+  /** Someone else changed the issue: the next sync writes whatever it renders. */
+  forget(repository) {
+    this.written.delete(repository);
+  }
+};
+async function syncDashboardIssue(env, options2) {
+  const issues = env.dashboardIssue;
+  if (issues === void 0) return;
+  const repository = env.repository.fullName;
+  await issues.serialize(repository, async () => {
+    const view = await dashboardIssueView(env.store, repository, env.policy.lessons.max, env.now());
+    const body2 = renderDashboardIssue(view);
+    const digest2 = createHash("sha256").update(body2).digest("hex");
+    if (issues.isWritten(repository, digest2)) return;
+    const exempt = options2.killSwitchExempt === true;
+    const known = (await env.store.repositories.get(repository))?.dashboardIssue ?? null;
+    if (known !== null) {
+      try {
+        await env.github.updateIssueBody(known, DASHBOARD_KEY, body2, options2.context, {
+          killSwitchExempt: exempt
+        });
+        issues.remember(repository, digest2);
+        return;
+      } catch (error62) {
+        if (statusOf(error62) !== 404 && statusOf(error62) !== 410) throw error62;
+      }
+    }
+    if (exempt) return;
+    const first = await env.store.deliveries.claimEvent(`dashboard-issue:${repository}`) === "new";
+    const found = first ? void 0 : await env.github.findIssue(DASHBOARD_KEY, AI_GENERATED_LABEL);
+    if (found !== void 0) {
+      await env.store.repositories.setDashboardIssue(repository, found.number);
+      await env.github.updateIssueBody(found.number, DASHBOARD_KEY, body2, options2.context);
+    } else {
+      const opened = await env.github.openIssue(
+        DASHBOARD_KEY,
+        { title: DASHBOARD_TITLE, body: body2, labels: [AI_GENERATED_LABEL] },
+        options2.context,
+        false
+      );
+      await env.store.repositories.setDashboardIssue(repository, opened.number);
+    }
+    issues.remember(repository, digest2);
+  });
+}
+
 // app/conductor/outbox.ts
 import { randomUUID } from "node:crypto";
 
-// ../../work/main/node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-var require2 = createRequire("/");
-var _a3;
-var Worker;
-var isMarkedAsUntransferable;
-try {
-  _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
-} catch (e) {
+// app/logging/scope.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+var storage = new AsyncLocalStorage();
+function logScope() {
+  return storage.getStore() ?? {};
 }
-var u8 = Uint8Array;
-var u16 = Uint16Array;
-var i32 = Int32Array;
-var fleb = new u8([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-  /* unused */
-  0,
-  0,
-  /* impossible */
-  0
-]);
-var fdeb = new u8([
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-  /* unused */
-  0,
-  0
-]);
-var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-var freb = function(eb, start) {
-  var b = new u16(31);
-  for (var i2 = 0; i2 < 31; ++i2) {
-    b[i2] = start += 1 << eb[i2 - 1];
-  }
-  var r = new i32(b[30]);
-  for (var i2 = 1; i2 < 30; ++i2) {
-    for (var j = b[i2]; j < b[i2 + 1]; ++j) {
-      r[j] = j - b[i2] << 5 | i2;
-    }
-  }
-  return { b, r };
-};
-var _a3 = freb(fleb, 2);
-var fl = _a3.b;
-var revfl = _a3.r;
-fl[28] = 258, revfl[258] = 28;
-var _b = freb(fdeb, 0);
-var fd = _b.b;
-var revfd = _b.r;
-var rev = new u16(32768);
-for (i = 0; i < 32768; ++i) {
-  x = (i & 43690) >> 1 | (i & 21845) << 1;
-  x = (x & 52428) >> 2 | (x & 13107) << 2;
-  x = (x & 61680) >> 4 | (x & 3855) << 4;
-  rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-}
-var x;
-var i;
-var hMap = (function(cd, mb, r) {
-  var s = cd.length;
-  var i2 = 0;
-  var l = new u16(mb);
-  for (; i2 < s; ++i2) {
-    if (cd[i2])
-      ++l[cd[i2] - 1];
-  }
-  var le = new u16(mb);
-  for (i2 = 1; i2 < mb; ++i2) {
-    le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
-  }
-  var co;
-  if (r) {
-    co = new u16(1 << mb);
-    var rvb = 15 - mb;
-    for (i2 = 0; i2 < s; ++i2) {
-      if (cd[i2]) {
-        var sv = i2 << 4 | cd[i2];
-        var r_1 = mb - cd[i2];
-        var v = le[cd[i2] - 1]++ << r_1;
-        for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-          co[rev[v] >> rvb] = sv;
-        }
-      }
-    }
-  } else {
-    co = new u16(s);
-    for (i2 = 0; i2 < s; ++i2) {
-      if (cd[i2]) {
-        co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
-      }
-    }
-  }
-  return co;
-});
-var flt = new u8(288);
-for (i = 0; i < 144; ++i)
-  flt[i] = 8;
-var i;
-for (i = 144; i < 256; ++i)
-  flt[i] = 9;
-var i;
-for (i = 256; i < 280; ++i)
-  flt[i] = 7;
-var i;
-for (i = 280; i < 288; ++i)
-  flt[i] = 8;
-var i;
-var fdt = new u8(32);
-for (i = 0; i < 32; ++i)
-  fdt[i] = 5;
-var i;
-var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-var max = function(a) {
-  var m = a[0];
-  for (var i2 = 1; i2 < a.length; ++i2) {
-    if (a[i2] > m)
-      m = a[i2];
-  }
-  return m;
-};
-var bits = function(d, p, m) {
-  var o = p / 8 | 0;
-  return (d[o] | d[o + 1] << 8) >> (p & 7) & m;
-};
-var bits16 = function(d, p) {
-  var o = p / 8 | 0;
-  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p & 7);
-};
-var shft = function(p) {
-  return (p + 7) / 8 | 0;
-};
-var slc = function(v, s, e) {
-  if (s == null || s < 0)
-    s = 0;
-  if (e == null || e > v.length)
-    e = v.length;
-  return new u8(v.subarray(s, e));
-};
-var ec = [
-  "unexpected EOF",
-  "invalid block type",
-  "invalid length/literal",
-  "invalid distance",
-  "stream finished",
-  "no stream handler",
-  ,
-  // determined by compression function
-  "no callback",
-  "invalid UTF-8 data",
-  "extra field too long",
-  "date not in range 1980-2099",
-  "filename too long",
-  "stream finishing",
-  "invalid zip data"
-  // determined by unknown compression method
-];
-var err = function(ind, msg, nt) {
-  var e = new Error(msg || ec[ind]);
-  e.code = ind;
-  if (Error.captureStackTrace)
-    Error.captureStackTrace(e, err);
-  if (!nt)
-    throw e;
-  return e;
-};
-var inflt = function(dat, st, buf, dict) {
-  var sl = dat.length, dl = dict ? dict.length : 0;
-  if (!sl || st.f && !st.l)
-    return buf || new u8(0);
-  var noBuf = !buf;
-  var resize = noBuf || st.i != 2;
-  var noSt = st.i;
-  if (noBuf)
-    buf = new u8(sl * 3);
-  var cbuf = function(l2) {
-    var bl = buf.length;
-    if (l2 > bl) {
-      var nbuf = new u8(Math.max(bl * 2, l2));
-      nbuf.set(buf);
-      buf = nbuf;
-    }
-  };
-  var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-  var tbts = sl * 8;
-  do {
-    if (!lm) {
-      final = bits(dat, pos, 1);
-      var type = bits(dat, pos + 1, 3);
-      pos += 3;
-      if (!type) {
-        var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
-        if (t > sl) {
-          if (noSt)
-            err(0);
-          break;
-        }
-        if (resize)
-          cbuf(bt + l);
-        buf.set(dat.subarray(s, t), bt);
-        st.b = bt += l, st.p = pos = t * 8, st.f = final;
-        continue;
-      } else if (type == 1)
-        lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-      else if (type == 2) {
-        var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-        var tl = hLit + bits(dat, pos + 5, 31) + 1;
-        pos += 14;
-        var ldt = new u8(tl);
-        var clt = new u8(19);
-        for (var i2 = 0; i2 < hcLen; ++i2) {
-          clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
-        }
-        pos += hcLen * 3;
-        var clb = max(clt), clbmsk = (1 << clb) - 1;
-        var clm = hMap(clt, clb, 1);
-        for (var i2 = 0; i2 < tl; ) {
-          var r = clm[bits(dat, pos, clbmsk)];
-          pos += r & 15;
-          var s = r >> 4;
-          if (s < 16) {
-            ldt[i2++] = s;
-          } else {
-            var c = 0, n = 0;
-            if (s == 16)
-              n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i2 - 1];
-            else if (s == 17)
-              n = 3 + bits(dat, pos, 7), pos += 3;
-            else if (s == 18)
-              n = 11 + bits(dat, pos, 127), pos += 7;
-            while (n--)
-              ldt[i2++] = c;
-          }
-        }
-        var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-        lbt = max(lt);
-        dbt = max(dt);
-        lm = hMap(lt, lbt, 1);
-        dm = hMap(dt, dbt, 1);
-      } else
-        err(1);
-      if (pos > tbts) {
-        if (noSt)
-          err(0);
-        break;
-      }
-    }
-    if (resize)
-      cbuf(bt + 131072);
-    var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-    var lpos = pos;
-    for (; ; lpos = pos) {
-      var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
-      pos += c & 15;
-      if (pos > tbts) {
-        if (noSt)
-          err(0);
-        break;
-      }
-      if (!c)
-        err(2);
-      if (sym < 256)
-        buf[bt++] = sym;
-      else if (sym == 256) {
-        lpos = pos, lm = null;
-        break;
-      } else {
-        var add = sym - 254;
-        if (sym > 264) {
-          var i2 = sym - 257, b = fleb[i2];
-          add = bits(dat, pos, (1 << b) - 1) + fl[i2];
-          pos += b;
-        }
-        var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-        if (!d)
-          err(3);
-        pos += d & 15;
-        var dt = fd[dsym];
-        if (dsym > 3) {
-          var b = fdeb[dsym];
-          dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-        }
-        if (pos > tbts) {
-          if (noSt)
-            err(0);
-          break;
-        }
-        if (resize)
-          cbuf(bt + 131072);
-        var end = bt + add;
-        if (bt < dt) {
-          var shift = dl - dt, dend = Math.min(dt, end);
-          if (shift + bt < 0)
-            err(3);
-          for (; bt < dend; ++bt)
-            buf[bt] = dict[shift + bt];
-        }
-        for (; bt < end; ++bt)
-          buf[bt] = buf[bt - dt];
-      }
-    }
-    st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-    if (lm)
-      final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-  } while (!final);
-  return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-};
-var et = /* @__PURE__ */ new u8(0);
-var b2 = function(d, b) {
-  return d[b] | d[b + 1] << 8;
-};
-var b4 = function(d, b) {
-  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-};
-var b8 = function(d, b) {
-  return b4(d, b) + b4(d, b + 4) * 4294967296;
-};
-function inflateSync(data, opts) {
-  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-var tds = 0;
-try {
-  td.decode(et, { stream: true });
-  tds = 1;
-} catch (e) {
-}
-var dutf8 = function(d) {
-  for (var r = "", i2 = 0; ; ) {
-    var c = d[i2++];
-    var eb = (c > 127) + (c > 223) + (c > 239);
-    if (i2 + eb > d.length)
-      return { s: r, r: slc(d, i2 - 1) };
-    if (!eb)
-      r += String.fromCharCode(c);
-    else if (eb == 3) {
-      c = ((c & 15) << 18 | (d[i2++] & 63) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63) - 65536, r += String.fromCharCode(55296 | c >> 10, 56320 | c & 1023);
-    } else if (eb & 1)
-      r += String.fromCharCode((c & 31) << 6 | d[i2++] & 63);
-    else
-      r += String.fromCharCode((c & 15) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63);
-  }
-};
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r = "";
-    for (var i2 = 0; i2 < dat.length; i2 += 16384)
-      r += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
-    return r;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
-    if (r.length)
-      err(8);
-    return s;
-  }
-}
-var slzh = function(d, b) {
-  return b + 30 + b2(d, b + 26) + b2(d, b + 28);
-};
-var zh = function(d, b, z2) {
-  var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-  var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
-  return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-};
-var z64hs = function(d, b, l, z2, sc, su, off) {
-  var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-  var nf = nsc + nsu + noff;
-  if (z2 && nf) {
-    for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-      if (b2(d, b) == 1) {
-        return [
-          nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-          nsu ? b8(d, b + 4) : su,
-          noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-          1
-        ];
-      }
-    }
-    if (z2 < 2)
-      err(13);
-  }
-  return [sc, su, off, 0];
-};
-function unzipSync(data, opts) {
-  var files = {};
-  var e = data.length - 22;
-  for (; b4(data, e) != 101010256; --e) {
-    if (!e || data.length - e > 65558)
-      err(13);
-  }
-  ;
-  var c = b2(data, e + 8);
-  if (!c)
-    return {};
-  var o = b4(data, e + 16);
-  var z2 = b4(data, e - 20) == 117853008;
-  if (z2) {
-    var ze = b4(data, e - 12);
-    z2 = b4(data, ze) == 101075792;
-    if (z2) {
-      c = b4(data, ze + 32);
-      o = b4(data, ze + 48);
-    }
-  }
-  var fltr = opts && opts.filter;
-  for (var i2 = 0; i2 < c; ++i2) {
-    var _a4 = zh(data, o, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
-    o = no;
-    if (!fltr || fltr({
-      name: fn,
-      size: sc,
-      originalSize: su,
-      compression: c_2
-    })) {
-      if (!c_2)
-        files[fn] = slc(data, b, b + sc);
-      else if (c_2 == 8)
-        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-      else
-        err(14, "unknown compression type " + c_2);
-    }
-  }
-  return files;
-}
-
-// app/github/workflow.ts
-var WORKFLOW_FILE = "ai-orchestrator.yml";
-var WORKFLOW_PATH = `.github/workflows/${WORKFLOW_FILE}`;
-var RESULT_ARTIFACT = "ai-orchestrator-result";
-var RESULT_FILE = "result.json";
-var MAX_CONTEXT_CHARS = 5e4;
-function workflowInputs(request2) {
+function deliveryScope(context) {
+  const payload = context.payload;
+  const action = payload?.action;
+  const repository = payload?.repository?.full_name;
   return {
-    stage: request2.stage,
-    issue: String(request2.issue),
-    pr: request2.pr === void 0 ? "" : String(request2.pr),
-    story: request2.story ?? "",
-    run_key: request2.runKey,
-    context: boundedJson(request2.context, MAX_CONTEXT_CHARS)
+    delivery: context.id,
+    event: typeof action === "string" ? `${context.name}.${action}` : context.name,
+    ...typeof repository === "string" ? { repository } : {}
   };
 }
-function runKeyFromTitle(title) {
-  if (typeof title !== "string") return void 0;
-  const match = /^ai-orchestrator \S+ (\S+)$/.exec(title.trim());
-  return match?.[1];
-}
-function boundedJson(value, max2) {
-  let text4 = JSON.stringify(value);
-  for (let cap = 8e3, items = 50; text4.length > max2; cap = Math.floor(cap / 2), items = Math.ceil(items / 2)) {
-    if (cap < 16) throw new RangeError(`cannot fit the dispatch context into ${max2} characters`);
-    text4 = JSON.stringify(shorten(value, cap, items));
-  }
-  return text4;
-}
-function shorten(value, cap, items) {
-  if (typeof value === "string") return value.length > cap ? `${value.slice(0, cap - 1)}\u2026` : value;
-  if (Array.isArray(value)) {
-    const kept = value.slice(0, items).map((entry) => shorten(entry, cap, items));
-    return value.length > items ? [...kept, `\u2026 ${value.length - items} more`] : kept;
-  }
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, shorten(entry, cap, items)]));
-  }
-  return value;
+function withLogScope(fields, fn) {
+  const added = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== void 0));
+  return storage.run({ ...logScope(), ...added }, fn);
 }
 
-// app/github/artifacts.ts
-var MAX_ARTIFACT_BYTES = 5 * 1024 * 1024;
-var MAX_RESULT_BYTES = 2 * 1024 * 1024;
-async function readResultDocument(api, runId) {
-  const { octokit, repo } = api;
-  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
-    owner: repo.owner,
-    repo: repo.repo,
-    run_id: runId,
-    name: RESULT_ARTIFACT,
-    per_page: 100
-  });
-  const candidates = data.artifacts.filter((artifact2) => artifact2.name === RESULT_ARTIFACT);
-  if (candidates.length === 0)
-    return { ok: false, reason: `the run uploaded no "${RESULT_ARTIFACT}" artifact` };
-  if (candidates.length > 1)
-    return {
-      ok: false,
-      reason: `the run uploaded ${candidates.length} "${RESULT_ARTIFACT}" artifacts; expected one`
-    };
-  const artifact = candidates[0];
-  if (artifact.expired) return { ok: false, reason: `the "${RESULT_ARTIFACT}" artifact has expired` };
-  if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
-    return {
-      ok: false,
-      reason: `the "${RESULT_ARTIFACT}" artifact is ${artifact.size_in_bytes} bytes; the limit is ${MAX_ARTIFACT_BYTES}`
-    };
-  }
-  const download = await octokit.rest.actions.downloadArtifact({
-    owner: repo.owner,
-    repo: repo.repo,
-    artifact_id: artifact.id,
-    archive_format: "zip"
-  });
-  const bytes = new Uint8Array(download.data);
-  if (bytes.byteLength > MAX_ARTIFACT_BYTES)
-    return { ok: false, reason: `the downloaded artifact is larger than ${MAX_ARTIFACT_BYTES} bytes` };
-  return parseResultZip(bytes);
-}
-function parseResultZip(bytes) {
-  let files;
-  let tooLarge = false;
-  try {
-    files = unzipSync(bytes, {
-      filter: (file3) => {
-        if (file3.name !== RESULT_FILE) return false;
-        if (file3.originalSize > MAX_RESULT_BYTES) {
-          tooLarge = true;
-          return false;
-        }
-        return true;
-      }
-    });
-  } catch (error62) {
-    return { ok: false, reason: `the artifact is not a readable zip (${error62.message})` };
-  }
-  if (tooLarge) return { ok: false, reason: `${RESULT_FILE} is larger than ${MAX_RESULT_BYTES} bytes` };
-  const file2 = files[RESULT_FILE];
-  if (file2 === void 0) return { ok: false, reason: `the artifact holds no ${RESULT_FILE}` };
-  if (file2.byteLength > MAX_RESULT_BYTES)
-    return { ok: false, reason: `${RESULT_FILE} is larger than ${MAX_RESULT_BYTES} bytes` };
-  try {
-    return {
-      ok: true,
-      document: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(file2))
-    };
-  } catch (error62) {
-    return { ok: false, reason: `${RESULT_FILE} is not valid JSON (${error62.message})` };
-  }
-}
-
-// app/github/checks.ts
-async function releaseGateOn(api, sha) {
-  const { octokit, repo } = api;
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: sha,
-    check_name: RELEASE_GATE_CHECK,
-    filter: "all",
-    per_page: 100
-  });
-  const named = runs.filter((run3) => run3.name === RELEASE_GATE_CHECK && run3.head_sha === sha);
-  const ours = named.filter((run3) => run3.app?.id === api.app.id).sort((a, b) => b.id - a.id);
-  const latest = ours[0];
-  if (latest === void 0) return { state: "missing", others: named.length };
-  const url2 = latest.html_url ?? null;
-  if (latest.status === "completed" && (latest.conclusion === "success" || latest.conclusion === "neutral")) {
-    return { state: "green", conclusion: latest.conclusion, url: url2 };
-  }
-  return { state: "not_green", status: latest.status, conclusion: latest.conclusion ?? null, url: url2 };
-}
-
-// app/github/errors.ts
-var RepositoryPausedError = class extends Error {
-  constructor(repository, action) {
-    super(`${repository} is paused (/pause): ${action} was not sent; /resume lets the app write again`);
-    this.repository = repository;
-    this.action = action;
-  }
-  repository;
-  action;
-  name = "RepositoryPausedError";
-};
-function statusOf(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return void 0;
-  const { status: status2 } = error62;
-  return typeof status2 === "number" ? status2 : void 0;
-}
-function isTransient(error62) {
-  if (error62 instanceof RepositoryPausedError) return false;
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-function describeError(error62) {
-  const status2 = statusOf(error62);
-  const message = error62 instanceof Error ? error62.message : String(error62);
-  const firstLine = message.split("\n")[0] ?? message;
-  return status2 === void 0 ? firstLine : `${status2}: ${firstLine}`;
-}
-
-// app/github/create-once.ts
-var sleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
-async function createOnce(spec) {
-  if (spec.mayExist) {
-    const existing = await spec.find();
-    if (existing !== void 0) return existing;
-  }
-  const attempts = Math.max(1, Math.floor(spec.attempts));
-  for (let attempt = 1; ; attempt += 1) {
-    if (attempt > 1) await sleep(spec.backoffMs?.(attempt) ?? 200 * (attempt - 1));
-    try {
-      return await spec.create();
-    } catch (error62) {
-      if (!isTransient(error62)) throw error62;
-      const stored = await spec.find();
-      if (stored !== void 0) return stored;
-      if (attempt >= attempts) throw error62;
-    }
-  }
-}
-
-// app/github/api.ts
-function isAppAccount(app, login2) {
-  return typeof login2 === "string" && login2.toLowerCase() === app.login.toLowerCase();
-}
-var issueTarget = (api, number4) => `${api.repo.fullName}#${number4}`;
-var NO_AUTOMATIC_RETRY = { request: { retries: 0 } };
-
-// app/github/markers.ts
-var KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$/;
-function marker(key) {
-  if (!KEY_PATTERN.test(key)) throw new RangeError(`invalid marker key ${JSON.stringify(key)}`);
-  return `<!-- ai-orchestrator:${key} -->`;
-}
-function withMarker(body2, key) {
-  return `${body2}
-
-${marker(key)}`;
-}
-function hasMarker(body2, key) {
-  return typeof body2 === "string" && body2.includes(marker(key));
-}
-
-// app/github/comments.ts
-async function findComment(api, number4, key) {
-  const { octokit, repo } = api;
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
-    owner: repo.owner,
-    repo: repo.repo,
-    issue_number: number4,
-    per_page: 100
-  })) {
-    const found = page.data.find(
-      (comment) => isAppAccount(api.app, comment.user?.login) && hasMarker(comment.body, key)
-    );
-    if (found !== void 0) return { id: found.id, url: found.html_url };
-  }
-  return void 0;
-}
-async function postComment(api, number4, key, body2, context, options2 = {}) {
-  const { octokit, repo } = api;
-  return api.gate.run(
-    {
-      action: "issues.createComment",
-      target: issueTarget(api, number4),
-      context,
-      detail: { key },
-      ...options2.killSwitchExempt === true ? { killSwitchExempt: true } : {}
-    },
-    () => createOnce({
-      mayExist: options2.mayExist ?? false,
-      attempts: api.attempts,
-      find: () => findComment(api, number4, key),
-      create: async () => {
-        const { data } = await octokit.rest.issues.createComment({
-          owner: repo.owner,
-          repo: repo.repo,
-          issue_number: number4,
-          body: withMarker(body2, key),
-          ...NO_AUTOMATIC_RETRY
-        });
-        return { id: data.id, url: data.html_url };
-      }
-    }),
-    (comment) => ({ comment_id: comment.id })
-  );
-}
-async function editComment(api, id, number4, key, body2, context) {
-  const { octokit, repo } = api;
-  await api.gate.run(
-    {
-      action: "issues.updateComment",
-      target: issueTarget(api, number4),
-      context,
-      detail: { key, comment_id: id }
-    },
-    () => octokit.rest.issues.updateComment({
-      owner: repo.owner,
-      repo: repo.repo,
-      comment_id: id,
-      body: withMarker(body2, key)
-    })
-  );
-}
-
-// app/github/config.ts
-var MAX_CONFIG_BYTES = 256 * 1024;
-async function readPolicy(api) {
-  let text4;
-  try {
-    const { data } = await api.octokit.rest.repos.getContent({
-      owner: api.repo.owner,
-      repo: api.repo.repo,
-      path: CONFIG_FILE_PATH
-    });
-    if (Array.isArray(data) || data.type !== "file") {
-      return problem(`${CONFIG_FILE_PATH} is not a file`);
-    }
-    if (data.size > MAX_CONFIG_BYTES) {
-      return problem(`${CONFIG_FILE_PATH} is ${data.size} bytes; the limit is ${MAX_CONFIG_BYTES}`);
-    }
-    if (!("content" in data) || typeof data.content !== "string" || data.encoding !== "base64") {
-      return problem(`${CONFIG_FILE_PATH} could not be read (GitHub sent no base64 content)`);
-    }
-    text4 = Buffer.from(data.content, "base64").toString("utf8");
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  if (text4 === void 0) return resolvePolicy(void 0);
-  try {
-    return resolvePolicy(parseConfigYaml(text4, CONFIG_FILE_PATH));
-  } catch (error62) {
-    if (error62 instanceof PolicySyntaxError) return problem(error62.detail);
-    throw error62;
-  }
-}
-function problem(message) {
-  return { ok: false, errors: [{ path: "(file)", message }] };
-}
-
-// app/github/runs.ts
-async function getRun(api, runId) {
-  try {
-    const { data } = await api.octokit.rest.actions.getWorkflowRun({
-      owner: api.repo.owner,
-      repo: api.repo.repo,
-      run_id: runId
-    });
-    return {
-      id: data.id,
-      url: data.html_url,
-      status: data.status ?? null,
-      conclusion: data.conclusion ?? null,
-      title: data.display_title ?? null,
-      path: data.path ?? null,
-      actor: data.actor?.login ?? null,
-      createdAt: data.created_at
-    };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return void 0;
-    throw error62;
-  }
-}
-async function findRunByKey(api, runKey) {
-  const { data } = await api.octokit.rest.actions.listWorkflowRuns({
-    owner: api.repo.owner,
-    repo: api.repo.repo,
-    workflow_id: WORKFLOW_FILE,
-    event: "workflow_dispatch",
-    per_page: 100
-  });
-  const run3 = data.workflow_runs.find(
-    (candidate) => runKeyFromTitle(candidate.display_title) === runKey && isAppAccount(api.app, candidate.actor?.login)
-  );
-  return run3 === void 0 ? void 0 : {
-    id: run3.id,
-    url: run3.html_url,
-    status: run3.status ?? null,
-    conclusion: run3.conclusion ?? null,
-    title: run3.display_title ?? null,
-    path: run3.path ?? null,
-    actor: run3.actor?.login ?? null,
-    createdAt: run3.created_at
-  };
-}
-
-// app/github/dispatch.ts
-async function dispatchStage(api, ref, request2, context, mayExist) {
-  const { octokit, repo } = api;
-  const inputs = workflowInputs(request2);
-  return api.gate.run(
-    {
-      action: "actions.createWorkflowDispatch",
-      target: `${repo.fullName}@${ref}`,
-      context: { ...context, runKey: request2.runKey },
-      detail: {
-        stage: request2.stage,
-        issue: request2.issue,
-        ...request2.story === void 0 ? {} : { story: request2.story }
-      }
-    },
-    () => createOnce({
-      mayExist,
-      attempts: api.attempts,
-      find: async () => {
-        const run3 = await findRunByKey(api, request2.runKey);
-        return run3 === void 0 ? void 0 : { id: run3.id, url: run3.url };
-      },
-      create: async () => {
-        const response = await octokit.request(
-          "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-          {
-            owner: repo.owner,
-            repo: repo.repo,
-            workflow_id: WORKFLOW_FILE,
-            ref,
-            inputs,
-            return_run_details: true,
-            ...NO_AUTOMATIC_RETRY
-          }
-        );
-        const data = response.data;
-        return typeof data?.workflow_run_id === "number" ? { id: data.workflow_run_id, url: data.html_url ?? null } : { id: null, url: null };
-      }
-    }),
-    (run3) => run3.id === null ? {} : { run_id: run3.id }
-  );
-}
-
-// app/github/issues.ts
-async function findIssue(api, key, label) {
-  const { octokit, repo } = api;
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-    owner: repo.owner,
-    repo: repo.repo,
-    state: "all",
-    labels: label,
-    sort: "created",
-    direction: "desc",
-    per_page: 100
-  })) {
-    const found = page.data.find(
-      (issue2) => issue2.pull_request === void 0 && isAppAccount(api.app, issue2.user?.login) && hasMarker(issue2.body, key)
-    );
-    if (found !== void 0) return { number: found.number, id: found.id, url: found.html_url };
-  }
-  return void 0;
-}
-async function openIssue(api, key, fields, context, mayExist) {
-  const { octokit, repo } = api;
-  const [searchLabel] = fields.labels;
-  if (searchLabel === void 0)
-    throw new RangeError("openIssue: an issue the app opens carries a label to find it by");
-  return api.gate.run(
-    { action: "issues.create", target: repo.fullName, context, detail: { key, title: fields.title } },
-    () => createOnce({
-      mayExist,
-      attempts: api.attempts,
-      find: () => findIssue(api, key, searchLabel),
-      create: async () => {
-        const { data } = await octokit.rest.issues.create({
-          owner: repo.owner,
-          repo: repo.repo,
-          title: fields.title,
-          body: withMarker(fields.body, key),
-          labels: fields.labels,
-          ...NO_AUTOMATIC_RETRY
-        });
-        return { number: data.number, id: data.id, url: data.html_url };
-      }
-    }),
-    (issue2) => ({ issue_number: issue2.number })
-  );
-}
-async function linkSubIssue(api, parent, child, context) {
-  const { octokit, repo } = api;
-  await api.gate.run(
-    {
-      action: "issues.addSubIssue",
-      target: issueTarget(api, parent),
-      context,
-      detail: { sub_issue: child.number }
-    },
-    async () => {
-      try {
-        await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
-          owner: repo.owner,
-          repo: repo.repo,
-          issue_number: parent,
-          sub_issue_id: child.id
-        });
-      } catch (error62) {
-        if (statusOf(error62) !== 422 || !await isSubIssueOf(api, child.number, parent)) throw error62;
-      }
-    }
-  );
-}
-async function isSubIssueOf(api, child, parent) {
-  try {
-    const { data } = await api.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/parent", {
-      owner: api.repo.owner,
-      repo: api.repo.repo,
-      issue_number: child
-    });
-    return data.number === parent;
-  } catch (error62) {
-    if (statusOf(error62) === 404) return false;
-    throw error62;
-  }
-}
-
-// app/github/labels.ts
-var isStateLabel = (name) => STATE_LABELS.includes(name);
-async function setStateLabel(api, number4, label, context) {
-  const { octokit, repo } = api;
-  const target = issueTarget(api, number4);
-  let present;
-  if (label === null) {
-    const { data } = await octokit.rest.issues.listLabelsOnIssue({
-      owner: repo.owner,
-      repo: repo.repo,
-      issue_number: number4,
-      per_page: 100
-    });
-    present = data.map((entry) => entry.name);
-  } else {
-    const { data } = await api.gate.run(
-      { action: "issues.addLabels", target, context, detail: { labels: [label] } },
-      () => octokit.rest.issues.addLabels({
-        owner: repo.owner,
-        repo: repo.repo,
-        issue_number: number4,
-        labels: [label]
-      })
-    );
-    present = data.map((entry) => entry.name);
-  }
-  for (const stale of present.filter((name) => isStateLabel(name) && name !== label)) {
-    await api.gate.run(
-      { action: "issues.removeLabel", target, context, detail: { label: stale } },
-      async () => {
-        try {
-          await octokit.rest.issues.removeLabel({
-            owner: repo.owner,
-            repo: repo.repo,
-            issue_number: number4,
-            name: stale
-          });
-        } catch (error62) {
-          if (statusOf(error62) !== 404) throw error62;
-        }
-      }
-    );
-  }
-}
-
-// app/github/merge.ts
-var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
-async function mergePull(api, request2, context, mayExist) {
-  const { octokit, repo } = api;
-  return api.gate.run(
-    {
-      action: "pulls.merge",
-      target: issueTarget(api, request2.pr),
-      context,
-      detail: { sha: request2.sha, merge_method: request2.method }
-    },
-    async () => {
-      for (let attempt = 1; ; attempt += 1) {
-        if (attempt > 1 || mayExist) {
-          const merged = await mergedAt(api, request2);
-          if (merged !== void 0) return merged;
-        }
-        try {
-          const { data } = await octokit.rest.pulls.merge({
-            owner: repo.owner,
-            repo: repo.repo,
-            pull_number: request2.pr,
-            sha: request2.sha,
-            merge_method: request2.method,
-            request: { retries: 0 }
-          });
-          return { kind: "merged", sha: data.sha };
-        } catch (error62) {
-          const status2 = statusOf(error62);
-          if (status2 === 405 || status2 === 409 || status2 === 422) {
-            const message = error62 instanceof Error ? error62.message.split("\n")[0] ?? error62.message : String(error62);
-            return { kind: "refused", status: status2, message };
-          }
-          if (!isTransient(error62) || attempt >= api.attempts) throw error62;
-          await sleep2(200 * attempt);
-        }
-      }
-    },
-    (outcome) => outcome.kind === "merged" ? { merge_sha: outcome.sha } : { refused: outcome.status, reason: outcome.message }
-  );
-}
-async function mergedAt(api, request2) {
-  const { data } = await api.octokit.rest.pulls.get({
-    owner: api.repo.owner,
-    repo: api.repo.repo,
-    pull_number: request2.pr
-  });
-  if (!data.merged) return void 0;
-  return data.head.sha === request2.sha ? { kind: "merged", sha: data.merge_commit_sha ?? null } : {
-    kind: "refused",
-    status: 409,
-    message: `the pull request was merged at ${data.head.sha.slice(0, 7)}, not the approved head`
-  };
-}
-
-// core/commands.ts
-var MAX_COMMAND_TEXT_LENGTH = 1e4;
-var STORY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-var INVISIBLE = /(?!\t)[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u;
-var NO_ARGUMENT_COMMANDS = ["approve", "cancel", "pause", "resume", "status"];
-function takesNoArguments(name) {
-  return NO_ARGUMENT_COMMANDS.includes(name);
-}
-var NONE2 = { kind: "none" };
-function isCommandName(token) {
-  return COMMAND_NAMES.includes(token);
-}
-function invalid(name, reason) {
-  return { kind: "invalid", name, reason };
-}
-function exceedsLength(text4, limit) {
-  if (text4.length <= limit) return false;
-  let count2 = 0;
-  for (const _ of text4) {
-    count2 += 1;
-    if (count2 > limit) return true;
-  }
-  return false;
-}
-function parseCommand(body2) {
-  if (typeof body2 !== "string" || !body2.startsWith("/")) return NONE2;
-  const text4 = body2.replace(/\r\n?/g, "\n");
-  const lineEnd = text4.indexOf("\n");
-  const firstLine = lineEnd === -1 ? text4 : text4.slice(0, lineEnd);
-  if (INVISIBLE.test(firstLine)) return NONE2;
-  const nameEnd = firstLine.search(/[ \t]/);
-  const name = firstLine.slice(1, nameEnd === -1 ? firstLine.length : nameEnd);
-  if (!isCommandName(name)) return NONE2;
-  const afterName = 1 + name.length;
-  const restOfLine = firstLine.slice(afterName).trim();
-  if (takesNoArguments(name)) {
-    if (restOfLine !== "") {
-      return invalid(name, `/${name} takes no arguments; put any note on the next line.`);
-    }
-    return { kind: "command", command: { name } };
-  }
-  if (name === "retry") return parseRetry(restOfLine);
-  const argument = text4.slice(afterName).trim();
-  const usage = name === "clarify" ? "`/clarify <text>`" : "`/reject <reason>`";
-  const what = name === "clarify" ? "text" : "a reason";
-  if (argument === "") return invalid(name, `/${name} needs ${what}: ${usage}.`);
-  if (exceedsLength(argument, MAX_COMMAND_TEXT_LENGTH)) {
-    return invalid(
-      name,
-      `/${name} text is too long; keep it to ${MAX_COMMAND_TEXT_LENGTH.toLocaleString("en-US")} characters.`
-    );
-  }
+// app/conductor/effects/context.ts
+function writeContext(ctx, extra = {}) {
   return {
-    kind: "command",
-    command: name === "clarify" ? { name, text: argument } : { name: "reject", reason: argument }
+    itemId: ctx.record.id,
+    ...ctx.entry.caused_by === void 0 ? {} : { causedBy: ctx.entry.caused_by },
+    ...extra
   };
-}
-function parseRetry(restOfLine) {
-  if (restOfLine === "") return { kind: "command", command: { name: "retry" } };
-  const tokens = restOfLine.split(/\s+/);
-  if (tokens.length > 1) return invalid("retry", "/retry takes at most one story id: `/retry [story]`.");
-  const story = tokens[0] ?? "";
-  if (!STORY_ID_PATTERN.test(story)) {
-    return invalid(
-      "retry",
-      "/retry needs a story id of letters, digits, `-` and `_` (at most 32 characters): `/retry [story]`."
-    );
-  }
-  return { kind: "command", command: { name: "retry", story } };
-}
-var LISTED_ONLY_COMMANDS = [
-  "approve",
-  "reject",
-  "clarify",
-  "retry",
-  "cancel"
-];
-var ALLOWED = { allowed: true };
-var rank = (level) => PERMISSION_LEVELS.indexOf(level);
-var sameLogin = (a, b) => a.toLowerCase() === b.toLowerCase();
-function refuse(reason, reply2) {
-  return { allowed: false, reason, reply: reply2 };
-}
-function isBot(actor) {
-  return actor.type.toLowerCase() === "bot" || actor.login.toLowerCase().endsWith("[bot]");
-}
-function authorizeCommand(name, actor, policy, context) {
-  const rules = policy.authorization;
-  if (sameLogin(actor.login, context.appLogin))
-    return refuse("Comments from the app itself are never commands.", false);
-  if (isBot(actor)) {
-    if (name === "approve")
-      return refuse(`@${actor.login} is a bot; /approve must come from a human.`, false);
-    const entry = rules.allowed_bots.find((bot) => sameLogin(bot.login, actor.login));
-    if (!entry?.commands.includes(name)) {
-      return refuse(
-        `@${actor.login} is a bot that authorization.allowed_bots does not allow to run /${name}.`,
-        false
-      );
-    }
-    return ALLOWED;
-  }
-  const needed = rules.commands[name];
-  if (rank(actor.permission) < rank(needed)) {
-    const has = actor.permission === "none" ? "no permission on this repository" : `${actor.permission} permission`;
-    const wants = needed === "admin" ? "admin" : `${needed} or higher`;
-    return refuse(`@${actor.login} has ${has}; /${name} needs ${wants}.`, true);
-  }
-  const listed = rules.users.length > 0 || rules.teams.length > 0;
-  if (listed && LISTED_ONLY_COMMANDS.includes(name)) {
-    const inUsers = rules.users.some((user) => sameLogin(user, actor.login));
-    const inTeams = actor.teams.some((team) => rules.teams.some((allowed) => sameLogin(allowed, team)));
-    if (!inUsers && !inTeams) {
-      return refuse(
-        `@${actor.login} is not among the users or teams the policy allows to run /${name}.`,
-        true
-      );
-    }
-  }
-  if (name === "approve" && !rules.allow_requester_approval && context.requester !== void 0 && sameLogin(context.requester, actor.login)) {
-    return refuse(
-      `@${actor.login} requested this work, and the policy does not let the requester approve it.`,
-      true
-    );
-  }
-  return ALLOWED;
-}
-var ROLE_LEVELS = /* @__PURE__ */ new Set([
-  "admin",
-  "maintain",
-  "write",
-  "triage",
-  "read"
-]);
-var LEGACY_LEVELS = /* @__PURE__ */ new Set(["admin", "write", "read", "none"]);
-function permissionFromCollaborator(response) {
-  if (typeof response !== "object" || response === null) return "none";
-  const { role_name: roleName, permission: permission2 } = response;
-  if (typeof roleName === "string" && ROLE_LEVELS.has(roleName)) return roleName;
-  if (typeof permission2 === "string" && LEGACY_LEVELS.has(permission2)) return permission2;
-  return "none";
-}
-
-// app/github/people.ts
-async function permissionOf(api, login2) {
-  try {
-    const { data } = await api.octokit.rest.repos.getCollaboratorPermissionLevel({
-      owner: api.repo.owner,
-      repo: api.repo.repo,
-      username: login2
-    });
-    return permissionFromCollaborator(data);
-  } catch (error62) {
-    if (statusOf(error62) === 404) return "none";
-    throw error62;
-  }
-}
-async function activeTeams(api, login2, teams) {
-  const member = [];
-  for (const team of teams) {
-    const [org, slug] = team.split("/");
-    if (org === void 0 || slug === void 0) continue;
-    try {
-      const { data } = await api.octokit.rest.teams.getMembershipForUserInOrg({
-        org,
-        team_slug: slug,
-        username: login2
-      });
-      if (data.state === "active") member.push(team);
-    } catch (error62) {
-      if (statusOf(error62) !== 404) throw error62;
-    }
-  }
-  return member;
-}
-
-// app/github/pulls.ts
-async function getPull(api, number4) {
-  const { data } = await api.octokit.rest.pulls.get({
-    owner: api.repo.owner,
-    repo: api.repo.repo,
-    pull_number: number4
-  });
-  return {
-    number: data.number,
-    state: data.state,
-    merged: data.merged,
-    headSha: data.head.sha,
-    headRef: data.head.ref,
-    author: data.user?.login ?? null,
-    url: data.html_url
-  };
-}
-
-// app/github/write-gate.ts
-var WriteGate = class {
-  constructor(store, repository, actor) {
-    this.store = store;
-    this.repository = repository;
-    this.actor = actor;
-  }
-  store;
-  repository;
-  actor;
-  /**
-   * Runs `write` unless the repository is paused (then throws RepositoryPausedError and sends nothing),
-   * and records it in the audit log: `outcome: 'ok'` with `describe(result)` merged into the detail, or
-   * `outcome: 'failed'` with the error, which is then rethrown.
-   */
-  async run(spec, write, describe3) {
-    if (spec.killSwitchExempt !== true && await this.store.repositories.isPaused(this.repository.fullName)) {
-      throw new RepositoryPausedError(this.repository.fullName, spec.action);
-    }
-    let result;
-    try {
-      result = await write();
-    } catch (error62) {
-      await this.append(spec, {
-        outcome: "failed",
-        error: describeError(error62),
-        ...statusOf(error62) === void 0 ? {} : { status: statusOf(error62) }
-      });
-      throw error62;
-    }
-    await this.append(spec, { outcome: "ok", ...describe3?.(result) ?? {} });
-    return result;
-  }
-  async append(spec, outcome) {
-    const { context } = spec;
-    await this.store.audit.append({
-      actor: this.actor,
-      action: spec.action,
-      target: spec.target,
-      repository: this.repository.fullName,
-      itemId: context.itemId ?? null,
-      runKey: context.runKey ?? null,
-      runId: context.runId ?? null,
-      detail: {
-        ...context.causedBy === void 0 ? {} : { caused_by: context.causedBy },
-        ...spec.killSwitchExempt === true ? { kill_switch_exempt: true } : {},
-        ...spec.detail,
-        ...outcome
-      }
-    });
-  }
-};
-
-// app/github/client.ts
-var GitHub = class {
-  repository;
-  app;
-  api;
-  defaultBranchName;
-  constructor(options2) {
-    this.repository = options2.repository;
-    this.app = options2.app;
-    this.api = {
-      octokit: options2.octokit,
-      repo: options2.repository,
-      gate: new WriteGate(options2.store, options2.repository, options2.app.login),
-      app: options2.app,
-      attempts: options2.retries + 1
-    };
-    this.defaultBranchName = options2.defaultBranch;
-  }
-  /** Whether `login` is the app's own bot. */
-  isApp(login2) {
-    return typeof login2 === "string" && login2.toLowerCase() === this.app.login.toLowerCase();
-  }
-  // --- reads ---------------------------------------------------------------------------------------------
-  /** The repository's default branch (read once). */
-  async defaultBranch() {
-    if (this.defaultBranchName === void 0) {
-      const { data } = await this.api.octokit.rest.repos.get({
-        owner: this.repository.owner,
-        repo: this.repository.repo
-      });
-      this.defaultBranchName = data.default_branch;
-    }
-    return this.defaultBranchName;
-  }
-  /** The policy from the default branch's `.github/ai-orchestrator.yml`, merged over the default. */
-  readPolicy() {
-    return readPolicy(this.api);
-  }
-  permissionOf(login2) {
-    return permissionOf(this.api, login2);
-  }
-  activeTeams(login2, teams) {
-    return activeTeams(this.api, login2, teams);
-  }
-  pull(number4) {
-    return getPull(this.api, number4);
-  }
-  releaseGateOn(sha) {
-    return releaseGateOn(this.api, sha);
-  }
-  resultDocument(runId) {
-    return readResultDocument(this.api, runId);
-  }
-  run(runId) {
-    return getRun(this.api, runId);
-  }
-  runByKey(runKey) {
-    return findRunByKey(this.api, runKey);
-  }
-  findComment(number4, key) {
-    return findComment(this.api, number4, key);
-  }
-  // --- writes --------------------------------------------------------------------------------------------
-  comment(number4, key, body2, context, options2) {
-    return postComment(this.api, number4, key, body2, context, options2);
-  }
-  editComment(id, number4, key, body2, context) {
-    return editComment(this.api, id, number4, key, body2, context);
-  }
-  setStateLabel(number4, label, context) {
-    return setStateLabel(this.api, number4, label, context);
-  }
-  openIssue(key, fields, context, mayExist) {
-    return openIssue(this.api, key, fields, context, mayExist);
-  }
-  linkSubIssue(parent, child, context) {
-    return linkSubIssue(this.api, parent, child, context);
-  }
-  async dispatch(request2, context, mayExist) {
-    return dispatchStage(this.api, await this.defaultBranch(), request2, context, mayExist);
-  }
-  merge(request2, context, mayExist) {
-    return mergePull(this.api, request2, context, mayExist);
-  }
-};
-
-// app/github/types.ts
-function repoRef(fullName) {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName);
-  if (match === null)
-    throw new RangeError(`not a repository full name (owner/name): ${JSON.stringify(fullName)}`);
-  return { owner: match[1], repo: match[2], fullName };
-}
-
-// core/sanitize.ts
-var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-var TAG = /[\u{E0000}-\u{E007F}]/u;
-var CONTROL = new RegExp("(?![\\t\\n\\r])\\p{Cc}", "u");
-var HIDDEN_CHAR = new RegExp(
-  `${BIDI.source}|${TAG.source}|${CONTROL.source}|[\\p{Cf}\\p{Cs}\\p{Default_Ignorable_Code_Point}\\u2800]`,
-  "gu"
-);
-var SECRET_PATTERNS = [
-  ["private key", /-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|$)/g],
-  ["GitHub token", /\bgithub_pat_[A-Za-z0-9_]{30,}/g],
-  ["GitHub token", /\bgh[pousr]_[A-Za-z0-9]{30,}/g],
-  ["Anthropic key", /\bsk-ant-[A-Za-z0-9_-]{20,}/g],
-  ["AWS access key", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g],
-  ["Slack token", /\bxox[abposr]-[A-Za-z0-9-]{10,}/g],
-  ["JSON web token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g]
-];
-function redactSecrets(text4) {
-  let count2 = 0;
-  let result = text4;
-  for (const [kind, pattern] of SECRET_PATTERNS) {
-    result = result.replace(pattern, () => {
-      count2++;
-      return `[REDACTED ${kind}]`;
-    });
-  }
-  return { text: result, count: count2 };
-}
-
-// app/render/escape.ts
-var INVISIBLE2 = /(?![\n\t])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/gu;
-function visible(text4) {
-  const shown = text4.replace(/\r\n?/g, "\n").replace(
-    INVISIBLE2,
-    (char) => `[U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}]`
-  );
-  return redactSecrets(shown).text;
-}
-function truncate(text4, max2) {
-  if (text4.length <= max2) return text4;
-  let end = Math.max(0, max2 - 1);
-  const last = text4.charCodeAt(end - 1);
-  if (last >= 55296 && last <= 56319) end -= 1;
-  return `${text4.slice(0, end)}\u2026`;
-}
-var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-var MARKDOWN = /[\\`*_{}[\]()#+\-.!|~=]/g;
-function escapeText(text4, max2 = 500) {
-  return escapeLine(truncate(visible(text4).replace(/\s+/g, " ").trim(), max2));
-}
-function escapeLines(text4, max2 = 4e3) {
-  return truncate(visible(text4).trim(), max2).split("\n").map((line) => escapeLine(line.trimEnd())).join("  \n");
-}
-function escapeLine(line) {
-  return line.replace(/[&<>"]/g, (char) => HTML[char]).replace(MARKDOWN, (char) => `\\${char}`).replace(/@/g, "@&#8203;");
-}
-function inlineCode(text4, max2 = 200) {
-  const flat = truncate(visible(text4).replace(/\s+/g, " ").trim(), max2);
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run3) => run3.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") || flat === "" ? " " : "";
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-function codeBlock(text4, max2 = 4e3) {
-  const body2 = truncate(visible(text4).replace(/\s+$/, ""), max2);
-  const longest = Math.max(0, ...(body2.match(/`+/g) ?? []).map((run3) => run3.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}text
-${body2}
-${fence}`;
-}
-
-// app/render/links.ts
-function link(text4, url2) {
-  if (typeof url2 !== "string") return text4;
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    return text4;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return text4;
-  const safe = parsed.href.replace(
-    /[()<>\s"'`]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
-  );
-  return `[${text4}](${safe})`;
-}
-function shortSha(sha) {
-  return typeof sha === "string" && /^[0-9a-f]{7,40}$/.test(sha) ? `\`${sha.slice(0, 7)}\`` : "(unknown commit)";
-}
-
-// core/dag.ts
-var DEFAULT_ESTIMATE = 1;
-function unique(values) {
-  return [...new Set(values)];
-}
-function validateDag(nodes) {
-  const errors = [];
-  const counts = /* @__PURE__ */ new Map();
-  for (const node2 of nodes) counts.set(node2.id, (counts.get(node2.id) ?? 0) + 1);
-  for (const [id, count2] of counts) {
-    if (count2 > 1) {
-      errors.push({
-        code: "duplicate_id",
-        stories: [id],
-        message: `story "${id}" is defined ${count2} times`
-      });
-    }
-  }
-  const edges = /* @__PURE__ */ new Map();
-  for (const node2 of nodes) {
-    const reported = /* @__PURE__ */ new Set();
-    for (const dependency of node2.depends_on) {
-      if (reported.has(dependency)) continue;
-      reported.add(dependency);
-      if (dependency === node2.id) {
-        errors.push({
-          code: "self_dependency",
-          stories: [node2.id],
-          message: `story "${node2.id}" depends on itself`
-        });
-      } else if (!counts.has(dependency)) {
-        errors.push({
-          code: "unknown_dependency",
-          stories: [node2.id, dependency],
-          message: `story "${node2.id}" depends on unknown story "${dependency}"`
-        });
-      } else {
-        edges.set(node2.id, unique([...edges.get(node2.id) ?? [], dependency]));
-      }
-    }
-  }
-  const order = unique(nodes.map((node2) => node2.id));
-  const knots = stronglyConnectedComponents(order, edges).filter((component) => component.length > 1).map((component) => order.filter((id) => component.includes(id))).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
-  for (const members2 of knots) {
-    const loop = shortestLoop(members2[0], new Set(members2), edges);
-    const rest = members2.filter((id) => !loop.includes(id));
-    errors.push({
-      code: "cycle",
-      stories: members2,
-      message: `cycle: ${[...loop, loop[0]].join(" \u2192 ")}${rest.length > 0 ? `; also caught in it: ${rest.join(", ")}` : ""}`
-    });
-  }
-  return errors;
-}
-function stronglyConnectedComponents(order, edges) {
-  const index = /* @__PURE__ */ new Map();
-  const lowLink = /* @__PURE__ */ new Map();
-  const onStack = /* @__PURE__ */ new Set();
-  const stack = [];
-  const components = [];
-  let counter = 0;
-  for (const root of order) {
-    if (index.has(root)) continue;
-    const frames = [{ id: root, next: 0 }];
-    index.set(root, counter);
-    lowLink.set(root, counter);
-    counter++;
-    stack.push(root);
-    onStack.add(root);
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1];
-      const neighbours = edges.get(frame.id) ?? [];
-      if (frame.next < neighbours.length) {
-        const neighbour = neighbours[frame.next++];
-        if (!index.has(neighbour)) {
-          index.set(neighbour, counter);
-          lowLink.set(neighbour, counter);
-          counter++;
-          stack.push(neighbour);
-          onStack.add(neighbour);
-          frames.push({ id: neighbour, next: 0 });
-        } else if (onStack.has(neighbour)) {
-          lowLink.set(frame.id, Math.min(lowLink.get(frame.id), index.get(neighbour)));
-        }
-        continue;
-      }
-      frames.pop();
-      const parent = frames[frames.length - 1];
-      if (parent) lowLink.set(parent.id, Math.min(lowLink.get(parent.id), lowLink.get(frame.id)));
-      if (lowLink.get(frame.id) === index.get(frame.id)) {
-        const component = [];
-        let member;
-        do {
-          member = stack.pop();
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        components.push(component);
-      }
-    }
-  }
-  return components;
-}
-function shortestLoop(start, members2, edges) {
-  const previous = /* @__PURE__ */ new Map();
-  const queue = [start];
-  for (let head = 0; head < queue.length; head++) {
-    const current = queue[head];
-    for (const neighbour of edges.get(current) ?? []) {
-      if (!members2.has(neighbour)) continue;
-      if (neighbour === start) {
-        const path2 = [current];
-        while (path2[0] !== start) path2.unshift(previous.get(path2[0]));
-        return path2;
-      }
-      if (!previous.has(neighbour)) {
-        previous.set(neighbour, current);
-        queue.push(neighbour);
-      }
-    }
-  }
-  throw new Error(`story "${start}" lies on no loop`);
-}
-function statusOf2(status2, id) {
-  return Object.hasOwn(status2, id) ? status2[id] : "pending";
-}
-function readyStories(nodes, status2, maxParallel) {
-  const ids2 = unique(nodes.map((node2) => node2.id));
-  const running = ids2.filter((id) => statusOf2(status2, id) === "running").length;
-  const slots = Math.max(0, Math.floor(maxParallel) - running);
-  const ready = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const node2 of nodes) {
-    if (ready.length >= slots) break;
-    if (seen.has(node2.id)) continue;
-    seen.add(node2.id);
-    if (statusOf2(status2, node2.id) !== "pending") continue;
-    if (node2.depends_on.every(
-      (dependency) => Object.hasOwn(status2, dependency) && status2[dependency] === "done"
-    )) {
-      ready.push(node2.id);
-    }
-  }
-  return ready;
-}
-function assertValid(nodes, operation) {
-  const errors = validateDag(nodes);
-  if (errors.length > 0) {
-    throw new Error(
-      `${operation} needs a valid plan graph: ${errors.map((error62) => error62.message).join("; ")}`
-    );
-  }
-}
-function topologicalOrder(nodes) {
-  assertValid(nodes, "topologicalOrder");
-  const remaining = new Map(nodes.map((node2) => [node2.id, new Set(node2.depends_on)]));
-  const order = [];
-  while (remaining.size > 0) {
-    const next = nodes.find((node2) => remaining.get(node2.id)?.size === 0);
-    order.push(next.id);
-    remaining.delete(next.id);
-    for (const dependencies of remaining.values()) dependencies.delete(next.id);
-  }
-  return order;
-}
-function criticalPath(nodes) {
-  assertValid(nodes, "criticalPath");
-  const byId = new Map(nodes.map((node2) => [node2.id, node2]));
-  const position = new Map(nodes.map((node2, at) => [node2.id, at]));
-  const earlier = (a, b) => position.get(a) < position.get(b);
-  const longest = /* @__PURE__ */ new Map();
-  const previous = /* @__PURE__ */ new Map();
-  for (const id of topologicalOrder(nodes)) {
-    const node2 = byId.get(id);
-    let best;
-    for (const dependency of node2.depends_on) {
-      const candidate = longest.get(dependency);
-      const current = best === void 0 ? -Infinity : longest.get(best);
-      if (candidate > current || candidate === current && best !== void 0 && earlier(dependency, best)) {
-        best = dependency;
-      }
-    }
-    if (best !== void 0) previous.set(id, best);
-    longest.set(id, (node2.estimate ?? DEFAULT_ESTIMATE) + (best === void 0 ? 0 : longest.get(best)));
-  }
-  let end;
-  for (const node2 of nodes) {
-    if (end === void 0 || longest.get(node2.id) > longest.get(end)) end = node2.id;
-  }
-  if (end === void 0) return { stories: [], length: 0 };
-  const stories = [end];
-  for (let step = previous.get(end); step !== void 0; step = previous.get(step)) stories.unshift(step);
-  return { stories, length: longest.get(end) };
-}
-
-// app/render/plan.ts
-var ids = (list3) => list3.length === 0 ? "\u2014" : list3.map((id) => inlineCode(id, 40)).join(", ");
-function renderPlan(issue2, plan) {
-  const path2 = criticalPath(
-    plan.stories.map((story) => ({ id: story.id, depends_on: story.depends_on, estimate: story.estimate }))
-  );
-  const total = plan.stories.reduce((sum, story) => sum + story.estimate, 0);
-  const lines = [
-    `### Plan for #${issue2}`,
-    "",
-    escapeLines(plan.summary, 3e3),
-    "",
-    `**${plan.stories.length} ${plan.stories.length === 1 ? "story" : "stories"}, ${total} points; critical path ${path2.stories.map((id) => inlineCode(id, 40)).join(" \u2192 ")} (${path2.length} points).** Stories whose dependencies are done run in parallel, so the critical path bounds the wall time.`,
-    "",
-    "| story | title | estimate | depends on |",
-    "| --- | --- | --- | --- |",
-    ...plan.stories.map(
-      (story) => `| ${inlineCode(story.id, 40)} | ${escapeText(story.title, 200)} | ${story.estimate} | ${ids(story.depends_on)} |`
-    )
-  ];
-  for (const story of plan.stories) {
-    lines.push(
-      "",
-      `#### ${inlineCode(story.id, 40)} ${escapeText(story.title, 200)}`,
-      "",
-      escapeLines(story.description, 3e3),
-      "",
-      "Acceptance criteria:",
-      ...story.acceptance_criteria.map((criterion) => `- ${escapeText(criterion, 500)}`)
-    );
-  }
-  lines.push(
-    "",
-    "Reply `/approve` to open one issue per story and start them, or `/reject <reason>` to plan again."
-  );
-  return lines.join("\n");
-}
-
-// app/render/posts.ts
-var quoted = (items) => (items ?? []).map((item, index) => `${index + 1}. ${escapeLines(item, 2e3)}`);
-function about(subject) {
-  return subject.kind === "story" && subject.story !== void 0 ? `Story ${inlineCode(subject.story, 40)}` : "This work";
-}
-function renderPost(view) {
-  const who = about(view.subject);
-  switch (view.message) {
-    case "plan":
-      if (view.plan !== void 0) return renderPlan(view.subject.issue, view.plan);
-      return [
-        `### Plan for #${view.subject.issue}`,
-        "",
-        escapeLines(view.detail ?? "", 1e3),
-        "",
-        "Reply `/approve` to start the stories, or `/reject <reason>` to plan again."
-      ].join("\n");
-    case "plan_rejected":
-      return [
-        "The plan was rejected and will be made again with the reason:",
-        "",
-        codeBlock(view.detail ?? "", 4e3)
-      ].join("\n");
-    case "questions":
-      return [
-        `${who} needs answers before it can go on:`,
-        "",
-        ...quoted(view.items),
-        "",
-        "Reply `/clarify <answers>`; the stage resumes with them."
-      ].join("\n");
-    case "ready_to_merge":
-      return [
-        `${who} is ready to merge: the release gate says ${escapeLines(view.detail ?? "", 300)}.`,
-        ...view.items !== void 0 && view.items.length > 0 ? ["", ...quoted(view.items)] : [],
-        "",
-        "A person with write access can merge it with `/approve` (only while the release gate is green for the current head)."
-      ].join("\n");
-    case "head_changed":
-      return `${who}: ${escapeLines(view.detail ?? "the head changed", 500)}.`;
-    case "blocked":
-      return [
-        `${who} is blocked: the release gate ${escapeLines(view.detail ?? "blocked", 300)} and no automatic revision round is left.`,
-        "",
-        ...quoted(view.items),
-        "",
-        "`/clarify <text>` asks for a revision with your guidance; `/retry` sends the findings back to the developer."
-      ].join("\n");
-    case "merged":
-      return `${who} was merged${view.detail === void 0 ? "" : ` (${escapeLines(view.detail, 200)})`}; the default branch is being validated.`;
-    case "failed":
-      return [
-        `${who} failed${view.runUrl === void 0 ? "" : ` in ${link("this workflow run", view.runUrl)}`}:`,
-        "",
-        codeBlock(view.detail ?? "no reason given", 4e3),
-        ...view.items !== void 0 && view.items.length > 0 ? ["", ...quoted(view.items)] : [],
-        "",
-        "`/retry` runs it again."
-      ].join("\n");
-    case "done":
-      return view.subject.kind === "epic" ? `Done: every story of the plan is merged and validated${view.items === void 0 ? "" : ` (${view.items.map((id) => inlineCode(id, 40)).join(", ")})`}.` : `${who} is done: merged and validated.`;
-    case "cancelled":
-      return `${who} was cancelled; nothing more will run for it.`;
-  }
-}
-
-// core/epic-stories.ts
-function planProblems(stories, policy) {
-  const problems = [];
-  if (stories.length === 0) problems.push("the plan has no stories");
-  if (stories.length > policy.plan.max_stories) {
-    problems.push(
-      `the plan has ${stories.length} stories; the policy allows at most ${policy.plan.max_stories} (plan.max_stories)`
-    );
-  }
-  return [...problems, ...validateDag(stories).map((error62) => error62.message)];
-}
-var planCopy = (stories) => stories.map((story) => ({
-  id: story.id,
-  depends_on: [...story.depends_on],
-  ...story.estimate === void 0 ? {} : { estimate: story.estimate }
-}));
-var storyIds = (plan) => plan.stories.map((story) => story.id);
-function schedule(plan, stories, policy) {
-  const started = readyStories(plan.stories, stories, policy.implement.max_parallel_stories);
-  const next = { ...stories };
-  for (const id of started) next[id] = "running";
-  return { stories: next, started };
-}
-function progress(plan, stories) {
-  const statuses = storyIds(plan).map((id) => stories[id]);
-  if (statuses.every((status2) => status2 === "done")) return "done";
-  return statuses.includes("running") ? "running" : "stuck";
-}
-function stuckReason(plan, stories) {
-  const named = (status2) => storyIds(plan).filter((id) => stories[id] === status2);
-  const parts = [
-    ...named("failed").map((id) => `story "${id}" failed`),
-    ...named("cancelled").map((id) => `story "${id}" was cancelled`)
-  ];
-  const waiting = named("pending");
-  if (waiting.length > 0) parts.push(`waiting on them: ${waiting.join(", ")}`);
-  return `no story can go on: ${parts.join("; ")}`;
-}
-function storyMayFinish(stories, story, outcome) {
-  const status2 = stories && Object.hasOwn(stories, story) ? stories[story] : void 0;
-  if (status2 === void 0) return `story "${story}" is not in the plan`;
-  if (status2 === "running" || status2 === "failed" && outcome === "cancelled") return void 0;
-  return `story "${story}" is ${status2}, not running`;
-}
-function retryStories(plan, current, story, policy) {
-  const stories = { ...current };
-  const retryable = (id) => stories[id] === "failed" || stories[id] === "cancelled";
-  const targets = story === void 0 ? storyIds(plan).filter(retryable) : [story];
-  let problem2;
-  if (story !== void 0 && !Object.hasOwn(stories, story)) problem2 = `story "${story}" is not in the plan`;
-  else if (story !== void 0 && !retryable(story))
-    problem2 = `story "${story}" is ${stories[story]}, not failed or cancelled`;
-  else if (targets.length === 0) problem2 = "no story has failed or been cancelled";
-  const retried = targets.filter((id) => stories[id] === "failed");
-  for (const id of targets) stories[id] = stories[id] === "failed" ? "running" : "pending";
-  const scheduled = schedule(plan, stories, policy);
-  if (problem2 === void 0 && progress(plan, scheduled.stories) === "stuck") {
-    problem2 = `nothing could start (${stuckReason(plan, scheduled.stories)})`;
-  }
-  return { stories: scheduled.stories, retried, started: scheduled.started, ...problem2 ? { problem: problem2 } : {} };
-}
-function planSummary(stories) {
-  const path2 = criticalPath(stories);
-  return `${stories.length} ${stories.length === 1 ? "story" : "stories"}; critical path: ${path2.stories.join(", ")} (estimate ${path2.length})`;
-}
-
-// core/workflow-table.ts
-var rule = (spec) => spec;
-var short = (sha) => sha === void 0 ? "(none)" : sha.slice(0, 7);
-function without(item, ...fields) {
-  const copy = { ...item };
-  for (const field of fields) delete copy[field];
-  return copy;
-}
-function dispatch(stage, story, context = {}) {
-  const present = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== void 0));
-  return {
-    type: "dispatch",
-    stage,
-    ...story === void 0 ? {} : { story },
-    ...Object.keys(present).length > 0 ? { context: present } : {}
-  };
-}
-var findingsOf = (item) => item.gate?.decision === "blocked" ? item.gate.reasons : void 0;
-var nonEmpty = (text4, what) => text4.trim() === "" ? `${what} is empty` : void 0;
-var humanOnly = (actor) => actor.human ? void 0 : `approvals must come from a human, and "${actor.login}" is not one`;
-var STAGES_OF_STATE = {
-  planning: ["plan"],
-  implementing: ["implement"],
-  revising: ["implement"],
-  reviewing: ["review", "release-gate"],
-  merging: ["merge"],
-  validating: ["validate"]
-};
-function stageBelongs(item, stage) {
-  const stages = STAGES_OF_STATE[item.state] ?? [];
-  return stages.includes(stage) ? void 0 : `no ${stage} stage is running (expected ${stages.join(" or ")})`;
-}
-var retryStateAfter = (state) => state === "merging" ? "awaiting_merge_approval" : state;
-function afterStoryFinished(epic, event, policy) {
-  const plan = epic.plan;
-  const scheduled = schedule(plan, { ...epic.stories, [event.story]: event.outcome }, policy);
-  return { ...scheduled, progress: progress(plan, scheduled.stories) };
-}
-function startPlan(epic, policy) {
-  const plan = epic.plan;
-  const pending = Object.fromEntries(storyIds(plan).map((id) => [id, "pending"]));
-  const { stories, started } = schedule(plan, pending, policy);
-  return {
-    item: { ...epic, stories },
-    effects: [
-      { type: "create_story_issues", stories: storyIds(plan) },
-      ...started.map((story) => ({ type: "start_story", story }))
-    ]
-  };
-}
-function notifyEpic(item, outcome) {
-  return {
-    type: "notify_epic",
-    epic: item.epic,
-    event: outcome === "resumed" ? { type: "story_resumed", story: item.story } : { type: "story_finished", story: item.story, outcome }
-  };
-}
-function gateIsOnCurrentHead(item, event) {
-  return event.head_sha === item.head_sha ? void 0 : `the gate decided on head ${short(event.head_sha)}, but the current head is ${short(item.head_sha)}`;
-}
-function storyMatches(item, story) {
-  return story === void 0 || story === item.story ? void 0 : `this issue is story "${item.story}", not "${story}"`;
-}
-function resumeStory(item, effect) {
-  return { item, effects: [effect, notifyEpic(item, "resumed")] };
-}
-var failStory = (item, reason, runUrl) => ({
-  item: {
-    ...item,
-    resume_state: retryStateAfter(item.state),
-    last_reason: reason,
-    ...runUrl === void 0 ? {} : { last_run_url: runUrl }
-  },
-  effects: [{ type: "post", message: "failed", detail: reason }, notifyEpic(item, "failed")]
-});
-var EPIC_ACTIVE = [
-  "new",
-  "planning",
-  "awaiting_plan_approval",
-  "awaiting_clarification",
-  "implementing",
-  "failed"
-];
-var STORY_ACTIVE = [
-  "implementing",
-  "reviewing",
-  "revising",
-  "blocked",
-  "awaiting_clarification",
-  "awaiting_merge_approval",
-  "merging",
-  "validating",
-  "failed"
-];
-var STORY_WITH_OPEN_PR = [
-  "reviewing",
-  "revising",
-  "blocked",
-  "awaiting_merge_approval"
-];
-var WORKFLOW_TABLE = [
-  // --- epic ---------------------------------------------------------------------------------------------
-  rule({
-    kind: "epic",
-    from: ["new"],
-    on: "labelled",
-    to: "planning",
-    effects: ["dispatch"],
-    apply: (item) => ({ item, effects: [dispatch("plan", void 0)] })
-  }),
-  rule({
-    kind: "epic",
-    from: ["planning"],
-    on: "plan_ready",
-    when: {
-      text: "the plan is invalid (no stories, more than plan.max_stories, or not a DAG)",
-      test: (_item, event, policy) => planProblems(event.stories, policy).length > 0
-    },
-    to: "failed",
-    effects: ["post"],
-    apply: (item, event, policy) => {
-      const problems = planProblems(event.stories, policy);
-      return {
-        item: {
-          ...item,
-          resume_state: "planning",
-          last_reason: `the plan is invalid: ${problems.join("; ")}`
-        },
-        effects: [{ type: "post", message: "failed", detail: "the plan is invalid", items: problems }]
-      };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["planning"],
-    on: "plan_ready",
-    when: {
-      text: "the plan is valid, plan.require_approval",
-      test: (_item, event, policy) => policy.plan.require_approval && planProblems(event.stories, policy).length === 0
-    },
-    to: "awaiting_plan_approval",
-    effects: ["post"],
-    apply: (item, event) => ({
-      item: { ...item, plan: { stories: planCopy(event.stories) } },
-      effects: [
-        { type: "post", message: "plan", detail: planSummary(event.stories), items: storyIds(event) }
-      ]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["planning"],
-    on: "plan_ready",
-    when: {
-      text: "the plan is valid, not plan.require_approval",
-      test: (_item, event, policy) => !policy.plan.require_approval && planProblems(event.stories, policy).length === 0
-    },
-    to: "implementing",
-    effects: ["post", "create_story_issues", "start_story"],
-    apply: (item, event, policy) => {
-      const started = startPlan({ ...item, plan: { stories: planCopy(event.stories) } }, policy);
-      return {
-        item: started.item,
-        effects: [
-          { type: "post", message: "plan", detail: planSummary(event.stories), items: storyIds(event) },
-          ...started.effects
-        ]
-      };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["planning"],
-    on: "questions",
-    to: "awaiting_clarification",
-    effects: ["post"],
-    guard: (_item, event) => event.questions.length === 0 ? "the list of questions is empty" : void 0,
-    apply: (item, event) => ({
-      item: { ...item, resume_state: item.state, questions: [...event.questions] },
-      effects: [{ type: "post", message: "questions", items: [...event.questions] }]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["awaiting_clarification"],
-    on: "clarify",
-    when: { text: "asked while planning", test: (item) => item.resume_state === "planning" },
-    to: "planning",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the answer"),
-    apply: (item, event) => ({
-      item,
-      effects: [dispatch("plan", void 0, { questions: item.questions, answer: event.text })]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["awaiting_plan_approval"],
-    on: "approve",
-    to: "implementing",
-    effects: ["create_story_issues", "start_story"],
-    guard: (_item, event) => humanOnly(event.actor),
-    apply: (item, event, policy) => startPlan({ ...item, approved_by: event.actor.login }, policy)
-  }),
-  rule({
-    kind: "epic",
-    from: ["awaiting_plan_approval"],
-    on: "reject",
-    to: "planning",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.reason, "the reason"),
-    apply: (item, event) => ({
-      item: without(item, "plan"),
-      effects: [dispatch("plan", void 0, { reason: event.reason })]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["awaiting_plan_approval"],
-    on: "clarify",
-    to: "planning",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the text"),
-    apply: (item, event) => ({
-      item: without(item, "plan"),
-      effects: [dispatch("plan", void 0, { answer: event.text })]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["implementing"],
-    on: "story_finished",
-    when: {
-      text: "every story is done",
-      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "done"
-    },
-    to: "done",
-    effects: ["post"],
-    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
-    apply: (item, event, policy) => ({
-      item: { ...item, stories: afterStoryFinished(item, event, policy).stories },
-      effects: [{ type: "post", message: "done", items: storyIds(item.plan) }]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["implementing"],
-    on: "story_finished",
-    when: {
-      text: "stories are still at work (after starting those now ready)",
-      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "running"
-    },
-    to: "implementing",
-    effects: ["start_story"],
-    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
-    apply: (item, event, policy) => {
-      const next = afterStoryFinished(item, event, policy);
-      return {
-        item: { ...item, stories: next.stories },
-        effects: next.started.map((story) => ({ type: "start_story", story }))
-      };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["implementing"],
-    on: "story_finished",
-    when: {
-      text: "no story is at work and none can start",
-      test: (item, event, policy) => afterStoryFinished(item, event, policy).progress === "stuck"
-    },
-    to: "failed",
-    effects: ["post"],
-    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
-    apply: (item, event, policy) => {
-      const { stories } = afterStoryFinished(item, event, policy);
-      const reason = stuckReason(item.plan, stories);
-      return {
-        item: { ...item, stories, resume_state: "implementing", last_reason: reason },
-        effects: [{ type: "post", message: "failed", detail: reason }]
-      };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["failed"],
-    on: "story_finished",
-    when: { text: "a failed story was cancelled", test: (_item, event) => event.outcome === "cancelled" },
-    to: "failed",
-    effects: [],
-    guard: (item, event) => storyMayFinish(item.stories, event.story, event.outcome),
-    apply: (item, event) => {
-      const stories = { ...item.stories, [event.story]: event.outcome };
-      return { item: { ...item, stories, last_reason: stuckReason(item.plan, stories) }, effects: [] };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["implementing", "failed"],
-    on: "story_resumed",
-    when: {
-      text: "the epic was implementing",
-      test: (item) => item.state === "implementing" || item.resume_state === "implementing"
-    },
-    to: "implementing",
-    effects: [],
-    guard: (item, event) => {
-      const status2 = item.stories && Object.hasOwn(item.stories, event.story) ? item.stories[event.story] : void 0;
-      if (status2 === void 0) return `story "${event.story}" is not in the plan`;
-      return status2 === "failed" || status2 === "running" ? void 0 : `story "${event.story}" is ${status2}`;
-    },
-    apply: (item, event) => ({
-      item: { ...item, stories: { ...item.stories, [event.story]: "running" } },
-      effects: []
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: ["implementing", "failed"],
-    on: "retry",
-    when: {
-      text: "the epic was implementing",
-      test: (item) => item.state === "implementing" || item.resume_state === "implementing"
-    },
-    to: "implementing",
-    effects: ["retry_story", "start_story"],
-    guard: (item, event, policy) => retryStories(item.plan ?? { stories: [] }, item.stories ?? {}, event.story, policy).problem,
-    apply: (item, event, policy) => {
-      const next = retryStories(item.plan ?? { stories: [] }, item.stories ?? {}, event.story, policy);
-      return {
-        item: { ...item, stories: next.stories },
-        effects: [
-          ...next.retried.map((story) => ({ type: "retry_story", story })),
-          ...next.started.map((story) => ({ type: "start_story", story }))
-        ]
-      };
-    }
-  }),
-  rule({
-    kind: "epic",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "the epic failed while planning", test: (item) => item.resume_state === "planning" },
-    to: "planning",
-    effects: ["dispatch"],
-    guard: (_item, event) => event.story === void 0 ? void 0 : `the plan was never accepted, so there is no story "${event.story}"`,
-    apply: (item) => ({ item, effects: [dispatch("plan", void 0, { reason: item.last_reason })] })
-  }),
-  rule({
-    kind: "epic",
-    from: ["planning"],
-    on: "stage_failed",
-    to: "failed",
-    effects: ["post"],
-    guard: (item, event) => stageBelongs(item, event.stage),
-    apply: (item, event) => ({
-      item: {
-        ...item,
-        resume_state: "planning",
-        last_reason: event.reason,
-        ...event.run_url === void 0 ? {} : { last_run_url: event.run_url }
-      },
-      effects: [{ type: "post", message: "failed", detail: event.reason }]
-    })
-  }),
-  rule({
-    kind: "epic",
-    from: EPIC_ACTIVE,
-    on: "cancel",
-    to: "cancelled",
-    effects: ["cancel_story", "post"],
-    apply: (item) => ({
-      item,
-      effects: [
-        // A failed story's item is not finished (it could be retried): it is cancelled with the epic.
-        ...Object.entries(item.stories ?? {}).filter(([, status2]) => status2 === "running" || status2 === "failed").map(([story]) => ({ type: "cancel_story", story })),
-        { type: "post", message: "cancelled" }
-      ]
-    })
-  }),
-  // --- story --------------------------------------------------------------------------------------------
-  rule({
-    kind: "story",
-    from: ["implementing"],
-    on: "pr_opened",
-    to: "reviewing",
-    effects: ["dispatch"],
-    apply: (item, event) => ({
-      item: { ...without(item, "gate"), pr: event.pr, head_sha: event.head_sha },
-      effects: [dispatch("review", item.story)]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["implementing", "revising"],
-    on: "questions",
-    to: "awaiting_clarification",
-    effects: ["post"],
-    guard: (_item, event) => event.questions.length === 0 ? "the list of questions is empty" : void 0,
-    apply: (item, event) => ({
-      item: { ...item, resume_state: item.state, questions: [...event.questions] },
-      effects: [{ type: "post", message: "questions", items: [...event.questions] }]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["awaiting_clarification"],
-    on: "clarify",
-    when: { text: "asked while implementing", test: (item) => item.resume_state === "implementing" },
-    to: "implementing",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the answer"),
-    apply: (item, event) => ({
-      item,
-      effects: [dispatch("implement", item.story, { questions: item.questions, answer: event.text })]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["awaiting_clarification"],
-    on: "clarify",
-    when: { text: "asked while revising", test: (item) => item.resume_state === "revising" },
-    to: "revising",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the answer"),
-    apply: (item, event) => ({
-      item,
-      effects: [
-        dispatch("implement", item.story, {
-          questions: item.questions,
-          answer: event.text,
-          findings: findingsOf(item)
-        })
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["reviewing"],
-    on: "gate_result",
-    when: { text: "approved or skipped", test: (_item, event) => event.decision !== "blocked" },
-    to: "awaiting_merge_approval",
-    effects: ["post"],
-    guard: gateIsOnCurrentHead,
-    apply: (item, event) => ({
-      item: {
-        ...item,
-        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] }
-      },
-      effects: [
-        {
-          type: "post",
-          message: "ready_to_merge",
-          detail: `${event.decision} for ${short(event.head_sha)}`,
-          items: [...event.reasons]
-        }
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["reviewing"],
-    on: "gate_result",
-    when: {
-      text: "blocked, revision rounds left (review.revision_rounds)",
-      test: (item, event, policy) => event.decision === "blocked" && item.revision_round < policy.review.revision_rounds
-    },
-    to: "revising",
-    effects: ["dispatch"],
-    guard: gateIsOnCurrentHead,
-    apply: (item, event) => ({
-      item: {
-        ...item,
-        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] },
-        revision_round: item.revision_round + 1
-      },
-      effects: [dispatch("implement", item.story, { findings: [...event.reasons] })]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["reviewing"],
-    on: "gate_result",
-    when: {
-      text: "blocked, no revision round left",
-      test: (item, event, policy) => event.decision === "blocked" && item.revision_round >= policy.review.revision_rounds
-    },
-    to: "blocked",
-    effects: ["post"],
-    guard: gateIsOnCurrentHead,
-    apply: (item, event) => ({
-      item: {
-        ...item,
-        gate: { decision: event.decision, head_sha: event.head_sha, reasons: [...event.reasons] }
-      },
-      effects: [
-        {
-          type: "post",
-          message: "blocked",
-          detail: `blocked on ${short(event.head_sha)}`,
-          items: [...event.reasons]
-        }
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: STORY_WITH_OPEN_PR,
-    on: "head_pushed",
-    to: "reviewing",
-    effects: ["post", "dispatch"],
-    guard: (item, event) => event.head_sha === item.head_sha ? `the head is already ${short(event.head_sha)}` : void 0,
-    apply: (item, event) => ({
-      item: { ...without(item, "gate"), head_sha: event.head_sha },
-      // A revision pushed by the developer role is the expected way out of `revising`; a human push is news
-      // worth a comment, since it drops whatever the gate had decided.
-      effects: [
-        ...event.by_human ? [
-          {
-            type: "post",
-            message: "head_changed",
-            detail: `a human pushed ${short(event.head_sha)} over ${short(item.head_sha)}; the release gate runs again`
-          }
-        ] : [],
-        dispatch("review", item.story)
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["reviewing", "awaiting_merge_approval"],
-    on: "clarify",
-    to: "revising",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the text"),
-    // A human asked for changes: the gate's decision no longer describes what will be merged.
-    apply: (item, event) => ({
-      item: without(item, "gate"),
-      effects: [dispatch("implement", item.story, { answer: event.text })]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["blocked"],
-    on: "clarify",
-    to: "revising",
-    effects: ["dispatch"],
-    guard: (_item, event) => nonEmpty(event.text, "the text"),
-    apply: (item, event) => ({
-      item,
-      effects: [dispatch("implement", item.story, { answer: event.text, findings: findingsOf(item) })]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["blocked"],
-    on: "retry",
-    to: "revising",
-    effects: ["dispatch"],
-    guard: (item, event) => storyMatches(item, event.story),
-    apply: (item) => ({ item, effects: [dispatch("implement", item.story, { findings: findingsOf(item) })] })
-  }),
-  rule({
-    kind: "story",
-    from: ["awaiting_merge_approval"],
-    on: "approve",
-    to: "merging",
-    effects: ["merge"],
-    guard: (item, event) => {
-      const notHuman = humanOnly(event.actor);
-      if (notHuman) return notHuman;
-      if (item.pr === void 0 || item.head_sha === void 0) return "there is no pull request to merge";
-      if (item.gate === void 0 || item.gate.decision === "blocked") {
-        return `the release gate has not approved head ${short(item.head_sha)}`;
-      }
-      if (item.gate.head_sha !== item.head_sha) {
-        return `the release gate ${item.gate.decision} head ${short(item.gate.head_sha)}, but the current head is ${short(item.head_sha)}`;
-      }
-      return void 0;
-    },
-    apply: (item, event, policy) => ({
-      item: { ...item, approved_by: event.actor.login },
-      effects: [
-        {
-          type: "merge",
-          pr: item.pr,
-          head_sha: item.head_sha,
-          method: policy.merge.method,
-          approved_by: event.actor.login
-        }
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["merging"],
-    on: "merged",
-    to: "validating",
-    effects: ["post", "dispatch"],
-    apply: (item, event) => ({
-      item: { ...item, ...event.merge_sha === void 0 ? {} : { merge_sha: event.merge_sha } },
-      effects: [
-        {
-          type: "post",
-          message: "merged",
-          ...event.merge_sha === void 0 ? {} : { detail: short(event.merge_sha) }
-        },
-        dispatch("validate", item.story)
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: STORY_WITH_OPEN_PR,
-    on: "merged",
-    to: "validating",
-    effects: ["post", "dispatch"],
-    // A human merged on GitHub without /approve: their decision, which the system validates like its own.
-    apply: (item, event) => ({
-      item: { ...item, ...event.merge_sha === void 0 ? {} : { merge_sha: event.merge_sha } },
-      effects: [
-        {
-          type: "post",
-          message: "merged",
-          detail: `merged outside /approve${event.merge_sha === void 0 ? "" : ` as ${short(event.merge_sha)}`}`
-        },
-        dispatch("validate", item.story)
-      ]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["validating"],
-    on: "validated",
-    when: { text: "ok", test: (_item, event) => event.ok },
-    to: "done",
-    effects: ["post", "notify_epic"],
-    apply: (item) => ({
-      item,
-      effects: [{ type: "post", message: "done" }, notifyEpic(item, "done")]
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["validating"],
-    on: "validated",
-    when: { text: "not ok", test: (_item, event) => !event.ok },
-    to: "failed",
-    effects: ["post", "notify_epic"],
-    apply: (item, event) => failStory(item, `validation failed: ${event.reason ?? "no reason given"}`)
-  }),
-  rule({
-    kind: "story",
-    from: ["implementing", "revising", "reviewing", "merging", "validating"],
-    on: "stage_failed",
-    to: "failed",
-    effects: ["post", "notify_epic"],
-    guard: (item, event) => stageBelongs(item, event.stage),
-    apply: (item, event) => failStory(item, event.reason, event.run_url)
-  }),
-  rule({
-    kind: "story",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "failed while implementing", test: (item) => item.resume_state === "implementing" },
-    to: "implementing",
-    effects: ["dispatch", "notify_epic"],
-    guard: (item, event) => storyMatches(item, event.story),
-    apply: (item) => resumeStory(item, dispatch("implement", item.story, { reason: item.last_reason }))
-  }),
-  rule({
-    kind: "story",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "failed while revising", test: (item) => item.resume_state === "revising" },
-    to: "revising",
-    effects: ["dispatch", "notify_epic"],
-    guard: (item, event) => storyMatches(item, event.story),
-    apply: (item) => resumeStory(
-      item,
-      dispatch("implement", item.story, { reason: item.last_reason, findings: findingsOf(item) })
-    )
-  }),
-  rule({
-    kind: "story",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "failed while reviewing", test: (item) => item.resume_state === "reviewing" },
-    to: "reviewing",
-    effects: ["dispatch", "notify_epic"],
-    guard: (item, event) => storyMatches(item, event.story),
-    apply: (item) => resumeStory(item, dispatch("review", item.story))
-  }),
-  rule({
-    kind: "story",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "the merge failed", test: (item) => item.resume_state === "awaiting_merge_approval" },
-    to: "awaiting_merge_approval",
-    effects: ["post", "notify_epic"],
-    guard: (item, event) => storyMatches(item, event.story),
-    // Never merges by itself: the merge needs a fresh human /approve.
-    apply: (item) => resumeStory(item, {
-      type: "post",
-      message: "ready_to_merge",
-      detail: `the merge failed (${item.last_reason ?? "no reason given"}); /approve to try again`
-    })
-  }),
-  rule({
-    kind: "story",
-    from: ["failed"],
-    on: "retry",
-    when: { text: "failed while validating", test: (item) => item.resume_state === "validating" },
-    to: "validating",
-    effects: ["dispatch", "notify_epic"],
-    guard: (item, event) => storyMatches(item, event.story),
-    apply: (item) => resumeStory(item, dispatch("validate", item.story))
-  }),
-  rule({
-    kind: "story",
-    from: STORY_ACTIVE,
-    on: "cancel",
-    to: "cancelled",
-    effects: ["post", "notify_epic"],
-    apply: (item) => ({
-      item,
-      effects: [{ type: "post", message: "cancelled" }, notifyEpic(item, "cancelled")]
-    })
-  })
-];
-
-// core/work-item.ts
-var TERMINAL_STATES = ["done", "cancelled"];
-var STATE_LABEL = {
-  new: null,
-  planning: "ai:planning",
-  awaiting_plan_approval: "ai:awaiting-approval",
-  awaiting_clarification: "ai:needs-clarification",
-  implementing: "ai:in-progress",
-  reviewing: "ai:in-review",
-  // The developer role is at work again, on the reviewers' findings.
-  revising: "ai:in-progress",
-  blocked: "ai:blocked",
-  awaiting_merge_approval: "ai:awaiting-approval",
-  // Merging and validating happen after the human decision, while the system is still at work.
-  merging: "ai:in-progress",
-  validating: "ai:in-progress",
-  done: "ai:done",
-  failed: "ai:failed",
-  cancelled: null
-};
-var EVENT_TYPES = [
-  "labelled",
-  "plan_ready",
-  "questions",
-  "approve",
-  "reject",
-  "clarify",
-  "retry",
-  "cancel",
-  "pr_opened",
-  "head_pushed",
-  "gate_result",
-  "merged",
-  "validated",
-  "stage_failed",
-  "story_finished",
-  "story_resumed"
-];
-
-// core/workflow.ts
-function createEpicItem(issue2) {
-  return { kind: "epic", state: "new", issue: issue2 };
-}
-function createStoryItem(start) {
-  return {
-    item: {
-      kind: "story",
-      state: "implementing",
-      issue: start.issue,
-      epic: start.epic,
-      story: start.story,
-      revision_round: 0
-    },
-    effects: [
-      { type: "set_label", label: STATE_LABEL.implementing },
-      { type: "dispatch", stage: "implement", story: start.story }
-    ]
-  };
-}
-function tidy(item) {
-  const next = { ...item };
-  if (next.state !== "awaiting_clarification") delete next.questions;
-  if (next.state !== "awaiting_clarification" && next.state !== "failed") delete next.resume_state;
-  if (next.state !== "failed") {
-    delete next.last_reason;
-    delete next.last_run_url;
-  }
-  return next;
-}
-var refuse2 = (item, event, why) => ({
-  ok: false,
-  reason: `cannot ${event.type} in state "${item.state}": ${why}`
-});
-var rowsFor = (item) => WORKFLOW_TABLE.filter((row) => row.kind === item.kind && row.from.includes(item.state));
-function whyNoMerge(item) {
-  switch (item.state) {
-    case "implementing":
-      return "there is no pull request to merge yet";
-    case "merging":
-    case "validating":
-      return "the pull request is already being merged";
-    case "blocked":
-      return `the release gate blocked head ${short(item.head_sha)}`;
-    default:
-      return item.head_sha === void 0 ? "there is no pull request to merge yet" : `the release gate has not approved head ${short(item.head_sha)}`;
-  }
-}
-function whyNoRow(item, event) {
-  if (TERMINAL_STATES.includes(item.state))
-    return `the ${item.kind} is ${item.state} and accepts no more events`;
-  if (event.type === "approve") {
-    return item.kind === "story" ? whyNoMerge(item) : "there is no plan waiting for approval";
-  }
-  const accepted = EVENT_TYPES.filter((type) => rowsFor(item).some((row) => row.on === type));
-  return accepted.length === 0 ? `a ${item.kind} is never in this state` : `a ${item.kind} in this state accepts only ${accepted.join(", ")}`;
-}
-function transition(item, event, policy) {
-  const rows = rowsFor(item).filter((row2) => row2.on === event.type);
-  if (rows.length === 0) return refuse2(item, event, whyNoRow(item, event));
-  const row = rows.find(
-    (candidate) => candidate.when === void 0 || candidate.when.test(item, event, policy)
-  );
-  if (row === void 0) {
-    return refuse2(
-      item,
-      event,
-      `no row applies (the table expects ${rows.map((r) => r.when?.text).join(" or ")})`
-    );
-  }
-  const problem2 = row.guard?.(item, event, policy);
-  if (problem2 !== void 0) return refuse2(item, event, problem2);
-  const step = row.apply(item, event, policy);
-  const next = tidy({ ...step.item, state: row.to });
-  const label = STATE_LABEL[row.to];
-  const effects = label === STATE_LABEL[item.state] ? step.effects : [{ type: "set_label", label }, ...step.effects];
-  return { ok: true, item: next, effects };
-}
-
-// app/render/status.ts
-var RUNS_SHOWN = 10;
-function nextStep(kind, state) {
-  switch (state) {
-    case "new":
-      return "Starting.";
-    case "planning":
-      return "The planner is at work.";
-    case "awaiting_plan_approval":
-      return "Waiting for `/approve` or `/reject <reason>` on the plan.";
-    case "awaiting_clarification":
-      return "Waiting for an answer: `/clarify <text>`.";
-    case "implementing":
-      return kind === "epic" ? "The stories are at work." : "The developer is at work.";
-    case "reviewing":
-      return "The reviewers and the release gate are at work.";
-    case "revising":
-      return "The developer is addressing the review findings.";
-    case "blocked":
-      return "The release gate blocked it: `/clarify <text>` or `/retry`.";
-    case "awaiting_merge_approval":
-      return "Waiting for `/approve` on the pull request.";
-    case "merging":
-      return "Merging.";
-    case "validating":
-      return "Validating the default branch after the merge.";
-    case "done":
-      return "Done.";
-    case "failed":
-      return "`/retry` runs the failed stage again.";
-    case "cancelled":
-      return "Cancelled.";
-  }
-}
-function stateLine(view) {
-  const label = STATE_LABEL[view.state];
-  return `**State:** ${view.state.replace(/_/g, " ")}${label === null ? "" : ` (${inlineCode(label)})`}. ${nextStep(view.kind, view.state)}`;
-}
-function storyTable(stories) {
-  if (stories.length === 0) return [];
-  return [
-    "",
-    "| story | title | state | issue | pull request |",
-    "| --- | --- | --- | --- | --- |",
-    ...stories.map(
-      (story) => `| ${inlineCode(story.id, 40)} | ${story.title === void 0 ? "" : escapeText(story.title, 120)} | ${story.state.replace(/_/g, " ")} | ${story.issue === void 0 ? "" : `#${story.issue}`} | ${story.pr === void 0 ? "" : `#${story.pr}`} |`
-    )
-  ];
-}
-function runTable(runs) {
-  if (runs.length === 0) return [];
-  const shown = runs.slice(-RUNS_SHOWN);
-  return [
-    "",
-    `Runs${runs.length > shown.length ? ` (newest ${shown.length} of ${runs.length})` : ""}:`,
-    "",
-    "| stage | story | run | status |",
-    "| --- | --- | --- | --- |",
-    ...shown.map((run3) => {
-      const status2 = run3.conclusion === null ? run3.status : `${run3.status}: ${run3.conclusion}`;
-      const attempts = run3.attempts > 1 ? ` (attempt ${run3.attempts})` : "";
-      return `| ${run3.stage} | ${run3.story === null ? "" : inlineCode(run3.story, 40)} | ${link("run", run3.url)} | ${escapeText(status2, 60)}${attempts} |`;
-    })
-  ];
-}
-function costLine(cost) {
-  const n = (value) => value.toLocaleString("en-US");
-  return `**Cost:** $${cost.costUsd.toFixed(2)} (${n(cost.tokensIn)} input tokens, ${n(cost.tokensOut)} output, ${n(cost.cacheReadTokens)} read from the prompt cache).`;
-}
-function body(view) {
-  const lines = [stateLine(view)];
-  if (view.paused)
-    lines.push(
-      "",
-      "**Paused:** the repository is paused (`/pause`); nothing is written or started until `/resume`."
-    );
-  if (view.pr !== void 0) {
-    lines.push(
-      "",
-      `**Pull request:** #${view.pr}, head ${shortSha(view.headSha)}${view.gate === void 0 ? "" : `; release gate: ${escapeText(view.gate.decision, 20)} for ${shortSha(view.gate.headSha)}`}.`
-    );
-  }
-  if (view.state === "failed" && view.lastReason !== void 0) {
-    lines.push(
-      "",
-      `Failed${view.lastRunUrl === void 0 ? "" : ` in ${link("this run", view.lastRunUrl)}`}:`,
-      "",
-      codeBlock(view.lastReason, 2e3)
-    );
-  }
-  if (view.questions !== void 0 && view.questions.length > 0) {
-    lines.push(
-      "",
-      "Open questions:",
-      "",
-      ...view.questions.map((q, index) => `${index + 1}. ${escapeLines(q, 1e3)}`)
-    );
-  }
-  lines.push(...storyTable(view.stories), ...runTable(view.runs), "", costLine(view.cost));
-  return lines;
-}
-function renderTracking(view) {
-  return [
-    `## AI orchestrator: #${view.issue}`,
-    "",
-    ...body(view),
-    "",
-    "<sub>This comment is kept up to date by the orchestrator. Commands: `/status`, `/approve`, `/reject <reason>`, `/clarify <text>`, `/retry [story]`, `/cancel`, `/pause`, `/resume`.</sub>"
-  ].join("\n");
-}
-function renderStatus(view) {
-  const what = view.kind === "story" && view.story !== void 0 ? `story ${inlineCode(view.story, 40)} (#${view.issue})` : `#${view.issue}`;
-  return [`Status of ${what}:`, "", ...body(view)].join("\n");
-}
-
-// app/render/replies.ts
-function renderRefusal(command, reason) {
-  return `${inlineCode(`/${command}`)} was not carried out: ${escapeLines(reason, 1e3)}`;
-}
-function renderConfigErrors(errors) {
-  return [
-    `The orchestrator's configuration ${inlineCode(CONFIG_FILE_PATH)} on the default branch is invalid, so nothing was done:`,
-    "",
-    ...errors.map((error62) => `- ${inlineCode(error62.path, 100)}: ${escapeText(error62.message, 300)}`),
-    "",
-    "Fix the file on the default branch (`npx ai-orchestrator policy check <file>` explains each setting), then repeat what you did."
-  ].join("\n");
-}
-function renderPaused(alreadyPaused) {
-  return alreadyPaused ? "The repository was already paused. Nothing is written or started until `/resume`." : "Paused: the orchestrator writes nothing and starts no run in this repository until `/resume`. Work already running on GitHub Actions finishes; its results wait.";
-}
-function renderResumed(wasPaused, queued) {
-  if (!wasPaused) return "The repository was not paused; nothing changed.";
-  return `Resumed: the orchestrator works in this repository again${queued > 0 ? `; ${queued} waiting ${queued === 1 ? "item continues" : "items continue"}` : ""}.`;
-}
-function renderRepositoryStatus(paused, cost) {
-  return [
-    `No orchestrator work item is attached here. The repository is ${paused ? "**paused** (`/resume` to continue)" : "active"}.`,
-    "",
-    costLine(cost)
-  ].join("\n");
-}
-
-// app/render/story-issue.ts
-var MAX_TITLE = 256;
-function storyIssueTitle(epic, story) {
-  return truncate(visible(`[#${epic} ${story.id}] ${story.title}`).replace(/\s+/g, " ").trim(), MAX_TITLE);
-}
-function storyIssueBody(epic, story) {
-  return [
-    `Story ${inlineCode(story.id, 40)} of #${epic}: ${escapeText(story.title, 200)}`,
-    "",
-    escapeLines(story.description, 6e3),
-    "",
-    "**Acceptance criteria**",
-    ...story.acceptance_criteria.map((criterion) => `- ${escapeText(criterion, 1e3)}`),
-    "",
-    `**Depends on:** ${story.depends_on.length === 0 ? "nothing" : story.depends_on.map((id) => inlineCode(id, 40)).join(", ")}`,
-    `**Estimate:** ${story.estimate} points`,
-    "",
-    "_Opened by the AI orchestrator for the approved plan; its label follows the story (`ai:in-progress`, `ai:in-review`, \u2026)._"
-  ].join("\n");
-}
-
-// app/render/reminders.ts
-function renderMergeReminder(hours, headSha) {
-  return `This pull request has waited more than ${hours} ${hours === 1 ? "hour" : "hours"} for \`/approve\` (release gate green for ${shortSha(headSha)}). Merge it with \`/approve\`, ask for changes with \`/clarify <text>\`, or stop it with \`/cancel\`.`;
-}
-function renderFailingCheck(name, conclusion, headSha, url2) {
-  return `CI is failing on ${shortSha(headSha)}: ${link(inlineCode(name, 100), url2)} concluded ${escapeText(conclusion, 40)}. The release gate will not pass while it fails; \`/clarify <text>\` asks the developer to fix it.`;
 }
 
 // app/conductor/lessons.ts
@@ -49477,13 +54837,19 @@ function newRunKey(stage, issue2, story) {
 }
 
 // app/conductor/apply.ts
-async function applyEvent(env, itemId, event, options2 = {}) {
+function applyEvent(env, itemId, event, options2 = {}) {
+  return withLogScope({ item: itemId }, () => apply(env, itemId, event, options2));
+}
+async function apply(env, itemId, event, options2) {
   for (let attempt = 0; ; attempt += 1) {
     const record2 = await env.store.workItems.get(itemId);
     if (record2 === null) throw new Error(`work item ${itemId} not found`);
     const before = documentOf(record2);
     const result = transition(before.item, event, env.policy);
-    if (!result.ok) return { kind: "refused", reason: result.reason, record: record2 };
+    if (!result.ok) {
+      env.observer.refused?.({ event: event.type, state: record2.state });
+      return { kind: "refused", reason: result.reason, record: record2 };
+    }
     const version2 = record2.version + 1;
     const queued = queueEffects(env, record2.id, result.item, result.effects, version2, options2);
     const document = {
@@ -49525,15 +54891,27 @@ async function applyEvent(env, itemId, event, options2 = {}) {
         for (const lesson2 of lessons) {
           await tx.lessons.add(env.repository.fullName, lesson2.text, lesson2.source, env.policy.lessons.max);
         }
-        return applied.item;
+        return applied;
       });
       if (stored === null) return { kind: "duplicate" };
-      return { kind: "applied", record: stored, before, effects: result.effects };
+      report(env, event, before.item.state, result.item.state, stored.completedRun, options2.usage ?? []);
+      return { kind: "applied", record: stored.item, before, effects: result.effects };
     } catch (error62) {
       if (error62 instanceof DispatchNotPendingError) return { kind: "duplicate" };
       if (!(error62 instanceof VersionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error62;
     }
   }
+}
+function report(env, event, from, to, completedRun, usage) {
+  const { observer } = env;
+  observer.transitioned?.({
+    event: event.type,
+    from,
+    to,
+    ...event.type === "gate_result" ? { gate: event.decision } : {}
+  });
+  if (completedRun !== null) observer.runCompleted?.(completedRun);
+  if (completedRun !== null && usage.length > 0) observer.usageBooked?.(usage);
 }
 function bookkeeping(before, event, next, now) {
   const fields = {};
@@ -49548,6 +54926,15 @@ function bookkeeping(before, event, next, now) {
 }
 var TRACKED_STORY_STATES = [
   "reviewing",
+  "awaiting_clarification",
+  "awaiting_merge_approval",
+  "blocked",
+  "done",
+  "failed",
+  "cancelled"
+];
+var DASHBOARD_STATES = [
+  "awaiting_plan_approval",
   "awaiting_clarification",
   "awaiting_merge_approval",
   "blocked",
@@ -49578,6 +54965,8 @@ function queueEffects(env, itemId, next, effects, version2, options2) {
   }
   if (next.kind === "epic" || TRACKED_STORY_STATES.includes(next.state))
     queued.push({ type: "sync_tracking" });
+  if (env.dashboardIssue !== void 0 && DASHBOARD_STATES.includes(next.state))
+    queued.push({ type: "sync_dashboard" });
   const entries = queued.map((effect, index) => ({
     key: `${itemId}:${version2}:${index}`,
     effect,
@@ -49607,15 +54996,6 @@ function outboxEffect(effect, item) {
     default:
       return effect;
   }
-}
-
-// app/conductor/effects/context.ts
-function writeContext(ctx, extra = {}) {
-  return {
-    itemId: ctx.record.id,
-    ...ctx.entry.caused_by === void 0 ? {} : { causedBy: ctx.entry.caused_by },
-    ...extra
-  };
 }
 
 // app/conductor/effects/github-effects.ts
@@ -49673,6 +55053,7 @@ async function dispatch2(ctx, effect) {
     writeContext(ctx, { runKey: effect.run_key }),
     ctx.attempted
   );
+  ctx.env.observer.dispatched?.({ stage: effect.stage });
   if (run3.id !== null && run3.url !== null) await store.dispatches.attachRun(effect.run_key, run3.id, run3.url);
 }
 async function merge2(ctx, effect) {
@@ -49826,7 +55207,7 @@ async function itemView(store, repository, record2) {
   const runs = [...await store.dispatches.listForItem(record2.id)];
   for (const child of children) runs.push(...await store.dispatches.listForItem(child.id));
   runs.sort((a, b) => a.dispatchedAt.localeCompare(b.dispatchedAt) || a.runKey.localeCompare(b.runKey));
-  const cost = await store.usage.totalsForItem(record2.id);
+  const cost2 = await store.usage.totalsForItem(record2.id);
   return {
     kind: item.kind,
     issue: item.issue,
@@ -49839,10 +55220,10 @@ async function itemView(store, repository, record2) {
     stories,
     runs: runs.map(runLine),
     cost: {
-      costUsd: cost.costUsd,
-      tokensIn: cost.tokensIn,
-      tokensOut: cost.tokensOut,
-      cacheReadTokens: cost.cacheReadTokens
+      costUsd: cost2.costUsd,
+      tokensIn: cost2.tokensIn,
+      tokensOut: cost2.tokensOut,
+      cacheReadTokens: cost2.cacheReadTokens
     },
     ...item.last_reason === void 0 ? {} : { lastReason: item.last_reason },
     ...item.last_run_url === void 0 ? {} : { lastRunUrl: item.last_run_url },
@@ -49906,6 +55287,8 @@ async function execute(ctx) {
       return notifyEpic2(ctx, effect);
     case "sync_tracking":
       return syncTracking(ctx);
+    case "sync_dashboard":
+      return syncDashboardIssue(ctx.env, { context: writeContext(ctx) });
   }
 }
 
@@ -49919,10 +55302,10 @@ async function drainAll(env, itemId, options2 = {}) {
   while (queue.length > 0) {
     const next = queue.shift();
     const touched = /* @__PURE__ */ new Set();
-    const report = await drain(env, next, touched, options2);
-    total.done += report.done;
-    if (report.stopped === "paused") return { ...total, stopped: "paused" };
-    if (report.stopped !== void 0 && total.stopped === void 0) total.stopped = report.stopped;
+    const report2 = await drain(env, next, touched, options2);
+    total.done += report2.done;
+    if (report2.stopped === "paused") return { ...total, stopped: "paused" };
+    if (report2.stopped !== void 0 && total.stopped === void 0) total.stopped = report2.stopped;
     for (const other of touched) if (other !== next && !queue.includes(other)) queue.push(other);
     if (touched.has(next) && !queue.includes(next)) queue.push(next);
   }
@@ -49934,15 +55317,18 @@ async function drain(env, itemId, touched, options2) {
     if (running === void 0) break;
     await running.catch(() => void 0);
   }
-  return env.drains.run(itemId, () => drainRounds(env, itemId, touched, options2));
+  return env.drains.run(
+    itemId,
+    () => withLogScope({ item: itemId }, () => drainRounds(env, itemId, touched, options2))
+  );
 }
 async function drainRounds(env, itemId, touched, options2) {
   const owner = randomUUID();
-  const report = { done: 0 };
+  const report2 = { done: 0 };
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const leased = await takeLease(env, itemId, owner);
-    if (leased === "empty") return report;
-    if (leased === "held") return { ...report, stopped: "leased" };
+    if (leased === "empty") return report2;
+    if (leased === "held") return { ...report2, stopped: "leased" };
     const done = [];
     let stopped;
     try {
@@ -49952,21 +55338,22 @@ async function drainRounds(env, itemId, touched, options2) {
           stopped = "merge";
           break;
         }
-        const superseded = entry.effect.type === "sync_tracking" && snapshot.slice(index + 1).some((later) => later.effect.type === "sync_tracking");
+        const type = entry.effect.type;
+        const superseded = (type === "sync_tracking" || type === "sync_dashboard") && snapshot.slice(index + 1).some((later) => later.effect.type === type);
         if (!superseded) await carryOut(env, leased, entry, touched);
         done.push(entry.key);
       }
     } catch (error62) {
       const paused = error62 instanceof RepositoryPausedError;
       await settle2(env, itemId, owner, done, paused ? void 0 : error62);
-      report.done += done.length;
-      if (paused) return { ...report, stopped: "paused" };
+      report2.done += done.length;
+      if (paused) return { ...report2, stopped: "paused" };
       throw error62;
     }
     const remaining = await settle2(env, itemId, owner, done);
-    report.done += done.length;
-    if (stopped !== void 0) return { ...report, stopped };
-    if (remaining === 0) return report;
+    report2.done += done.length;
+    if (stopped !== void 0) return { ...report2, stopped };
+    if (remaining === 0) return report2;
   }
   throw new Error(`the outbox of work item ${itemId} did not empty after ${MAX_ROUNDS} rounds`);
 }
@@ -50048,7 +55435,7 @@ async function settle2(env, itemId, owner, done, error62) {
 }
 
 // app/conductor/repo-env.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 async function repoEnv(runtime, octokit, repository, installationId) {
   const app = await runtime.identity();
   const ref = repoRef(repository.full_name);
@@ -50078,19 +55465,148 @@ async function repoEnv(runtime, octokit, repository, installationId) {
       repository: ref,
       now: runtime.now,
       log: runtime.log,
-      drains: runtime.drains
+      drains: runtime.drains,
+      observer: runtime.observer,
+      ...runtime.dashboardIssues === void 0 ? {} : { dashboardIssue: runtime.dashboardIssues }
     }
   };
 }
 async function reportConfigErrors(github, number4, errors, context) {
-  const digest = createHash("sha256").update(JSON.stringify(errors)).digest("hex").slice(0, 16);
-  await github.comment(number4, `config-error:${number4}:${digest}`, renderConfigErrors(errors), context, {
+  const digest2 = createHash2("sha256").update(JSON.stringify(errors)).digest("hex").slice(0, 16);
+  await github.comment(number4, `config-error:${number4}:${digest2}`, renderConfigErrors(errors), context, {
     mayExist: true
   });
 }
 
+// app/conductor/pause.ts
+async function recordPause(store, repository, request2) {
+  return store.transaction(async (tx) => {
+    const was = await tx.repositories.isPaused(repository);
+    await tx.repositories.setPaused(repository, request2.paused, request2.actor);
+    await tx.audit.append({
+      actor: request2.actor,
+      action: request2.paused ? "repository.pause" : "repository.resume",
+      target: repository,
+      repository,
+      detail: { was_paused: was, source: request2.source, ...request2.detail }
+    });
+    return { repository, paused: request2.paused, was };
+  });
+}
+async function itemsWithQueuedWork(env) {
+  const items2 = await env.store.workItems.list({ repository: env.repository.fullName });
+  return items2.filter((record2) => {
+    try {
+      return documentOf(record2).outbox.length > 0;
+    } catch {
+      return false;
+    }
+  });
+}
+async function afterPauseChange(env, change, waiting2, context) {
+  try {
+    await syncDashboardIssue(env, { context, killSwitchExempt: true });
+  } catch (error62) {
+    env.log.warn(`the dashboard issue of ${change.repository} was not updated: ${describeError(error62)}`);
+  }
+  if (change.paused || !change.was) return;
+  for (const item of waiting2) await drainAll(env, item.id);
+}
+async function setPausedOutsideGitHub(runtime, repository, request2) {
+  const change = await recordPause(runtime.store, repository, request2);
+  const known = await runtime.store.repositories.get(repository);
+  if (known?.installationId === null || known?.installationId === void 0) return change;
+  try {
+    const octokit = await runtime.app.auth(known.installationId);
+    const setup = await repoEnv(runtime, octokit, { full_name: repository }, known.installationId);
+    if (!setup.ok) {
+      runtime.log.warn(
+        `${repository}: the switch is stored, but its configuration is invalid; nothing else was done`
+      );
+      return change;
+    }
+    const waiting2 = !change.paused && change.was ? await itemsWithQueuedWork(setup.env) : [];
+    await afterPauseChange(setup.env, change, waiting2, { causedBy: request2.actor });
+  } catch (error62) {
+    runtime.log.warn(`${repository}: the switch is stored; what follows it failed: ${describeError(error62)}`);
+  }
+  return change;
+}
+
+// app/dashboard-issue/edited.ts
+async function onDashboardIssueEdited(runtime, context) {
+  const { issue: issue2, changes, repository, sender, installation } = context.payload;
+  if (changes.body === void 0) return;
+  const known = await runtime.store.repositories.get(repository.full_name);
+  if (known?.dashboardIssue !== issue2.number) return;
+  const identity = await runtime.identity();
+  if (sender.login.toLowerCase() === identity.login.toLowerCase()) return;
+  const before = pauseBoxState(changes.body.from);
+  const after = pauseBoxState(issue2.body);
+  const setup = await repoEnv(runtime, context.octokit, repository, installation?.id);
+  if (!setup.ok) {
+    if (!isBot(sender))
+      await reportConfigErrors(setup.github, issue2.number, setup.errors, { causedBy: sender.login });
+    return;
+  }
+  const { env } = setup;
+  env.dashboardIssue?.forget(env.repository.fullName);
+  if (after === before) return;
+  if (await env.store.deliveries.claimEvent(`dashboard-edit:${context.id}`) === "duplicate") return;
+  if (after === void 0) {
+    await restore(env, sender.login);
+    return;
+  }
+  await flip(env, issue2.number, { login: sender.login, type: sender.type }, after, context.id);
+}
+async function flip(env, issue2, actor, paused, deliveryId) {
+  const name = paused ? "pause" : "resume";
+  const { github, policy } = env;
+  const bot = isBot(actor);
+  const permission2 = bot ? "none" : await github.permissionOf(actor.login);
+  const teams = !bot && policy.authorization.teams.length > 0 && LISTED_ONLY_COMMANDS.includes(name) ? await github.activeTeams(actor.login, policy.authorization.teams) : [];
+  const authorization = authorizeCommand(name, { ...actor, permission: permission2, teams }, policy, {
+    appLogin: github.app.login
+  });
+  if (!authorization.allowed) {
+    env.log.info(`${name} through the dashboard issue by ${actor.login} refused: ${authorization.reason}`);
+    await restore(env, actor.login);
+    if (authorization.reply) {
+      await github.comment(
+        issue2,
+        `dashboard-refusal:${deliveryId}`,
+        renderBoxRefusal(paused, authorization.reason),
+        { causedBy: actor.login },
+        { mayExist: true, killSwitchExempt: true }
+      );
+    }
+    return;
+  }
+  const change = await recordPause(env.store, env.repository.fullName, {
+    paused,
+    actor: actor.login,
+    source: "dashboard-issue",
+    detail: { issue: issue2 }
+  });
+  const waiting2 = !paused && change.was ? await itemsWithQueuedWork(env) : [];
+  env.log.info(
+    `${env.repository.fullName} ${paused ? "paused" : "resumed"} by ${actor.login} through the dashboard issue`
+  );
+  await afterPauseChange(env, change, waiting2, { causedBy: actor.login });
+}
+async function restore(env, causedBy) {
+  try {
+    await syncDashboardIssue(env, { context: { causedBy }, killSwitchExempt: true });
+  } catch (error62) {
+    env.log.warn(
+      `the dashboard issue of ${env.repository.fullName} was not restored: ${describeError(error62)}`
+    );
+    throw error62;
+  }
+}
+
 // app/heartbeat/reminders.ts
-async function remindMerge(env, record2, report) {
+async function remindMerge(env, record2, report2) {
   const document = documentOf(record2);
   const item = document.item;
   if (item.kind !== "story" || item.state !== "awaiting_merge_approval" || item.pr === void 0) return;
@@ -50105,7 +55621,7 @@ async function remindMerge(env, record2, report) {
     { itemId: record2.id },
     { mayExist: true }
   );
-  report.reminded.push(item.pr);
+  report2.reminded.push(item.pr);
 }
 
 // app/heartbeat/report.ts
@@ -50318,11 +55834,11 @@ var StageResultSchema = external_exports.discriminatedUnion("stage", stageResult
   // The same option carries both failures: a document that is no mapping, and an unknown stage.
   error: (issue2) => isRecord(issue2.input) ? `expected a stage: ${stageResults.map((schema) => schema.shape.stage.value).join(", ")}` : "expected a stage result document (a mapping)"
 }).superRefine((result, ctx) => {
-  const mismatch = (path2, what, inner, outer) => {
+  const mismatch = (path3, what, inner, outer) => {
     if (outer !== void 0 && inner !== outer) {
       ctx.addIssue({
         code: "custom",
-        path: path2,
+        path: path3,
         message: `${what} ${describeValue(inner)} differs from the document's ${describeValue(outer)}`
       });
     }
@@ -50363,9 +55879,9 @@ function parseStageResult(json3) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function valueAt2(root, path2) {
+function valueAt2(root, path3) {
   let current = root;
-  for (const part of path2) {
+  for (const part of path3) {
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return void 0;
     current = current[part];
   }
@@ -50449,10 +55965,10 @@ function outcomeOfRun(context, run3, document) {
     case "release-gate": {
       if (result.outcome.status !== "succeeded") break;
       const gate = result.outcome.gate;
-      const head = gate.head_sha ?? result.head_sha;
-      if (head === void 0) return { ...fail2("the release gate result names no head commit"), usage };
+      const head2 = gate.head_sha ?? result.head_sha;
+      if (head2 === void 0) return { ...fail2("the release gate result names no head commit"), usage };
       return {
-        event: { type: "gate_result", decision: gate.decision, head_sha: head, reasons: [...gate.reasons] },
+        event: { type: "gate_result", decision: gate.decision, head_sha: head2, reasons: [...gate.reasons] },
         usage
       };
     }
@@ -50511,7 +56027,13 @@ function usageRows(context, result) {
 }
 
 // app/conductor/ingest.ts
-async function ingestRun(env, dispatch3, run3, drain2 = {}) {
+function ingestRun(env, dispatch3, run3, drain2 = {}) {
+  return withLogScope(
+    { item: dispatch3.itemId, run_key: dispatch3.runKey, run_id: run3.id },
+    () => ingest(env, dispatch3, run3, drain2)
+  );
+}
+async function ingest(env, dispatch3, run3, drain2) {
   if (dispatch3.status === "completed") return "duplicate";
   const { store } = env;
   if (dispatch3.runId !== run3.id) await store.dispatches.attachRun(dispatch3.runKey, run3.id, run3.url);
@@ -50569,17 +56091,21 @@ async function ingestRun(env, dispatch3, run3, drain2 = {}) {
   return "applied";
 }
 async function recordOnly(env, runKey, conclusion, usage) {
-  await env.store.transaction(async (tx) => {
-    await tx.dispatches.complete(runKey, conclusion);
-    for (const entry of usage) await tx.usage.add(entry);
+  const recorded = await env.store.transaction(async (tx) => {
+    const completed = await tx.dispatches.complete(runKey, conclusion);
+    const booked = [];
+    for (const entry of usage) if (await tx.usage.add(entry) === "new") booked.push(entry);
+    return { completed, booked };
   });
+  if (recorded.completed !== null) env.observer.runCompleted?.(recorded.completed);
+  if (recorded.booked.length > 0) env.observer.usageBooked?.(recorded.booked);
 }
 
 // app/heartbeat/runs.ts
 var NEVER_MERGE = { stopAtMerge: true };
 var failingStage2 = (stage) => stage === "plan" || stage === "implement" || stage === "validate" ? stage : "review";
 var minutesAgo = (now, minutes) => now.getTime() - minutes * 6e4;
-async function reconcileNotStarted(env, dispatch3, report) {
+async function reconcileNotStarted(env, dispatch3, report2) {
   const { store, github, policy } = env;
   const timeout = policy.heartbeat.run_start_timeout_minutes;
   if (Date.parse(dispatch3.dispatchedAt) > minutesAgo(env.now(), timeout)) return;
@@ -50596,7 +56122,7 @@ async function reconcileNotStarted(env, dispatch3, report) {
   const run3 = dispatch3.runId !== null ? await github.run(dispatch3.runId) : await github.runByKey(dispatch3.runKey);
   if (run3 !== void 0 && run3.status === "completed") {
     await ingestRun(env, dispatch3, { id: run3.id, url: run3.url, conclusion: run3.conclusion }, NEVER_MERGE);
-    report.ingested.push(dispatch3.runKey);
+    report2.ingested.push(dispatch3.runKey);
     return;
   }
   if (run3 !== void 0 && run3.status === "in_progress") {
@@ -50617,7 +56143,7 @@ async function reconcileNotStarted(env, dispatch3, report) {
       },
       request2
     );
-    report.redispatched.push(dispatch3.runKey);
+    report2.redispatched.push(dispatch3.runKey);
     return;
   }
   const outcome = await applyEvent(
@@ -50632,16 +56158,16 @@ async function reconcileNotStarted(env, dispatch3, report) {
   );
   if (outcome.kind === "applied") await drainAll(env, record2.id, NEVER_MERGE);
   else if (outcome.kind === "refused") await store.dispatches.complete(dispatch3.runKey, "never_started");
-  report.failed.push(dispatch3.runKey);
+  report2.failed.push(dispatch3.runKey);
 }
-async function reconcileRunning(env, dispatch3, report) {
+async function reconcileRunning(env, dispatch3, report2) {
   const { store, github, policy } = env;
   const limit = policy.heartbeat.run_stuck_minutes;
   if (dispatch3.startedAt === null || Date.parse(dispatch3.startedAt) > minutesAgo(env.now(), limit)) return;
   const run3 = dispatch3.runId === null ? void 0 : await github.run(dispatch3.runId);
   if (run3 !== void 0 && run3.status === "completed") {
     await ingestRun(env, dispatch3, { id: run3.id, url: run3.url, conclusion: run3.conclusion }, NEVER_MERGE);
-    report.ingested.push(dispatch3.runKey);
+    report2.ingested.push(dispatch3.runKey);
     return;
   }
   const record2 = await store.workItems.get(dispatch3.itemId);
@@ -50662,11 +56188,11 @@ async function reconcileRunning(env, dispatch3, report) {
   );
   if (outcome.kind === "applied") await drainAll(env, record2.id, NEVER_MERGE);
   else if (outcome.kind === "refused") await store.dispatches.complete(dispatch3.runKey, "stuck");
-  report.failed.push(dispatch3.runKey);
+  report2.failed.push(dispatch3.runKey);
 }
 
 // app/heartbeat/ci.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var FAILING = /* @__PURE__ */ new Set(["failure", "timed_out"]);
 async function onCheckRunCompleted(runtime, context) {
   const { check_run: check2, repository, installation } = context.payload;
@@ -50680,8 +56206,8 @@ async function onCheckRunCompleted(runtime, context) {
     if (record2 === null) continue;
     const item = documentOf(record2).item;
     if (item.kind !== "story" || item.head_sha !== check2.head_sha) continue;
-    const digest = createHash2("sha256").update(check2.name).digest("hex").slice(0, 12);
-    const key = `ci-failure:${pull.number}:${check2.head_sha.slice(0, 12)}:${digest}`;
+    const digest2 = createHash3("sha256").update(check2.name).digest("hex").slice(0, 12);
+    const key = `ci-failure:${pull.number}:${check2.head_sha.slice(0, 12)}:${digest2}`;
     if (await runtime.store.deliveries.claimEvent(key) === "duplicate") continue;
     const setup = await repoEnv(runtime, context.octokit, repository, installation?.id);
     if (!setup.ok) return;
@@ -50704,6 +56230,7 @@ var Heartbeat = class {
   runtime;
   timer;
   beating;
+  last;
   /**
    * Beats every `heartbeat.interval_minutes` of the default policy (the timer is the app's, not a
    * repository's; each repository's own thresholds apply inside the beat). The timer does not keep the
@@ -50725,13 +56252,25 @@ var Heartbeat = class {
   }
   /** One beat now; a beat already running is joined rather than overlapped. */
   beat() {
-    this.beating ??= this.run().finally(() => {
+    this.beating ??= this.measured().finally(() => {
       this.beating = void 0;
     });
     return this.beating;
   }
+  /** The last beat this process finished (for the dashboard), or undefined before the first. */
+  lastBeat() {
+    return this.last;
+  }
+  async measured() {
+    const startedAt = this.runtime.now();
+    const report2 = await withLogScope({ heartbeat: startedAt.toISOString() }, () => this.run());
+    const finishedAt = this.runtime.now();
+    this.last = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), report: report2 };
+    this.runtime.observer.beat?.(report2, startedAt, finishedAt);
+    return report2;
+  }
   async run() {
-    const report = emptyReport();
+    const report2 = emptyReport();
     const { store } = this.runtime;
     const now = this.runtime.now();
     const settled = new Date(now.getTime() - SETTLE_MS);
@@ -50751,6 +56290,8 @@ var Heartbeat = class {
     for (const record2 of await store.workItems.list({ states: ["awaiting_merge_approval"] }))
       of(record2.repository).awaitingMerge.push(record2);
     for (const record2 of await store.workItems.list()) {
+      if (this.runtime.dashboardIssues !== void 0 && !TERMINAL_STATES.includes(record2.state))
+        of(record2.repository);
       if (Date.parse(record2.updatedAt) > settled.getTime()) continue;
       let document;
       try {
@@ -50760,16 +56301,16 @@ var Heartbeat = class {
       }
       if (document.outbox.length > 0) of(record2.repository).leftovers.push(record2);
     }
-    for (const [repository, items] of work) {
-      const env = await this.envFor(repository, report);
-      if (env !== void 0) await this.reconcile(env, items, report);
+    for (const [repository, items2] of work) {
+      const env = await this.envFor(repository, report2);
+      if (env !== void 0) await this.reconcile(env, items2, report2);
     }
-    return report;
+    return report2;
   }
   /** The environment of a repository the beat may work in, or undefined (with the reason in the report). */
-  async envFor(repository, report) {
+  async envFor(repository, report2) {
     const skip = (why) => {
-      report.skipped.push({ repository, why });
+      report2.skipped.push({ repository, why });
       return void 0;
     };
     const known = await this.runtime.store.repositories.get(repository);
@@ -50780,33 +56321,35 @@ var Heartbeat = class {
       const octokit = await this.runtime.app.auth(known.installationId);
       setup = await repoEnv(this.runtime, octokit, { full_name: repository }, known.installationId);
     } catch (error62) {
-      report.errors.push(`${repository}: ${describeError(error62)}`);
+      report2.errors.push(`${repository}: ${describeError(error62)}`);
       return void 0;
     }
     if (!setup.ok) return skip("invalid configuration");
     if (!setup.env.policy.heartbeat.enabled) return skip("heartbeat disabled by policy");
     return setup.env;
   }
-  async reconcile(env, work, report) {
+  async reconcile(env, work, report2) {
     const step = async (what, action) => {
       try {
         await action();
       } catch (error62) {
-        report.errors.push(`${env.repository.fullName} ${what}: ${describeError(error62)}`);
+        report2.errors.push(`${env.repository.fullName} ${what}: ${describeError(error62)}`);
       }
     };
     for (const record2 of work.leftovers) {
       await step(`outbox of #${record2.issueNumber}`, async () => {
         const drained = await drainAll(env, record2.id, { stopAtMerge: true });
-        if (drained.done > 0) report.drained.push(record2.id);
+        if (drained.done > 0) report2.drained.push(record2.id);
       });
     }
     for (const dispatch3 of work.notStarted)
-      await step(`run ${dispatch3.runKey}`, () => reconcileNotStarted(env, dispatch3, report));
+      await step(`run ${dispatch3.runKey}`, () => reconcileNotStarted(env, dispatch3, report2));
     for (const dispatch3 of work.running)
-      await step(`run ${dispatch3.runKey}`, () => reconcileRunning(env, dispatch3, report));
+      await step(`run ${dispatch3.runKey}`, () => reconcileRunning(env, dispatch3, report2));
     for (const record2 of work.awaitingMerge)
-      await step(`reminder for #${record2.issueNumber}`, () => remindMerge(env, record2, report));
+      await step(`reminder for #${record2.issueNumber}`, () => remindMerge(env, record2, report2));
+    if (env.dashboardIssue !== void 0)
+      await step("dashboard issue", () => syncDashboardIssue(env, { context: {} }));
   }
 };
 
@@ -50907,19 +56450,14 @@ async function replyOnce(env, request2, text4) {
 async function setPaused(env, request2, paused) {
   const { store, repository } = env;
   if (await store.deliveries.claimEvent(claimOf(request2)) === "duplicate") return;
-  const was = await store.repositories.isPaused(repository.fullName);
-  await store.transaction(async (tx) => {
-    await tx.repositories.setPaused(repository.fullName, paused, request2.actor.login);
-    await tx.audit.append({
-      actor: request2.actor.login,
-      action: paused ? "repository.pause" : "repository.resume",
-      target: repository.fullName,
-      repository: repository.fullName,
-      detail: { was_paused: was, comment_id: request2.commentId }
-    });
+  const change = await recordPause(store, repository.fullName, {
+    paused,
+    actor: request2.actor.login,
+    source: "comment",
+    detail: { comment_id: request2.commentId }
   });
-  const waiting = !paused && was ? await itemsWithQueuedWork(env) : [];
-  const text4 = paused ? renderPaused(was) : renderResumed(was, waiting.length);
+  const waiting2 = !paused && change.was ? await itemsWithQueuedWork(env) : [];
+  const text4 = paused ? renderPaused(change.was) : renderResumed(change.was, waiting2.length);
   await env.github.comment(
     request2.issue,
     replyKey(request2),
@@ -50927,17 +56465,7 @@ async function setPaused(env, request2, paused) {
     { causedBy: request2.actor.login },
     { killSwitchExempt: true }
   );
-  for (const item of waiting) await drainAll(env, item.id);
-}
-async function itemsWithQueuedWork(env) {
-  const items = await env.store.workItems.list({ repository: env.repository.fullName });
-  return items.filter((record2) => {
-    try {
-      return documentOf(record2).outbox.length > 0;
-    } catch {
-      return false;
-    }
-  });
+  await afterPauseChange(env, change, waiting2, { causedBy: request2.actor.login });
 }
 async function status(env, request2, record2) {
   const { store, repository } = env;
@@ -51072,8 +56600,8 @@ async function onIssueComment(runtime, context) {
 }
 async function onWorkflowRun(runtime, context) {
   const { workflow_run: run3, workflow, repository, installation, action } = context.payload;
-  const path2 = workflow?.path ?? run3.path;
-  if (path2 !== WORKFLOW_PATH || run3.event !== "workflow_dispatch") return;
+  const path3 = workflow?.path ?? run3.path;
+  if (path3 !== WORKFLOW_PATH || run3.event !== "workflow_dispatch") return;
   const { store } = runtime;
   const dispatch3 = await dispatchOf(runtime, run3);
   if (dispatch3 === null || dispatch3.repository.toLowerCase() !== repository.full_name.toLowerCase()) return;
@@ -51168,12 +56696,16 @@ var DrainRegistry = class {
 // app/conductor/runtime.ts
 var POLICY_TTL_MS = 6e4;
 var Runtime = class {
-  constructor(store, now) {
+  constructor(store, now, observer = {}, dashboardIssues) {
     this.store = store;
     this.now = now;
+    this.observer = observer;
+    this.dashboardIssues = dashboardIssues;
   }
   store;
   now;
+  observer;
+  dashboardIssues;
   drains = new DrainRegistry();
   probot;
   identityPromise;
@@ -51186,13 +56718,14 @@ var Runtime = class {
     if (this.probot === void 0) throw new Error("the conductor is not loaded into a Probot app yet");
     return this.probot;
   }
+  /** The app's log; each line carries the log scope it is written in (delivery, item, run). */
   get log() {
     const log = this.app.log;
     return {
-      debug: (message) => log.debug(message),
-      info: (message) => log.info(message),
-      warn: (message) => log.warn(message),
-      error: (message) => log.error(message)
+      debug: (message) => log.debug(logScope(), message),
+      info: (message) => log.info(logScope(), message),
+      warn: (message) => log.warn(logScope(), message),
+      error: (message) => log.error(logScope(), message)
     };
   }
   /** The app's id, slug and bot login (GET /app, as the app; read once, again after a failure). */
@@ -51221,37 +56754,72 @@ var Runtime = class {
 
 // app/conductor/index.ts
 function conductor(deps) {
-  const runtime = new Runtime(deps.store, deps.now ?? (() => /* @__PURE__ */ new Date()));
-  const heartbeat = new Heartbeat(runtime);
+  const runtime = new Runtime(
+    deps.store,
+    deps.now ?? (() => /* @__PURE__ */ new Date()),
+    deps.observer,
+    deps.dashboardIssue === true ? new DashboardIssues() : void 0
+  );
+  const heartbeat2 = new Heartbeat(runtime);
   const load = (app) => {
     runtime.attach(app);
-    app.on("issues.labeled", (context) => onIssueLabeled(runtime, context));
-    app.on("issue_comment.created", (context) => onIssueComment(runtime, context));
+    const scoped = (handler2) => (context) => withLogScope(deliveryScope(context), () => handler2(context));
+    app.on(
+      "issues.labeled",
+      scoped((context) => onIssueLabeled(runtime, context))
+    );
+    app.on(
+      "issue_comment.created",
+      scoped((context) => onIssueComment(runtime, context))
+    );
     app.on(
       ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
-      (context) => onWorkflowRun(runtime, context)
+      scoped((context) => onWorkflowRun(runtime, context))
     );
     app.on(
       ["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.closed"],
-      (context) => onPullRequest(runtime, context)
+      scoped((context) => onPullRequest(runtime, context))
     );
-    app.on("check_run.completed", (context) => onCheckRunCompleted(runtime, context));
-    if (deps.heartbeat?.enabled !== false) heartbeat.start();
+    app.on(
+      "check_run.completed",
+      scoped((context) => onCheckRunCompleted(runtime, context))
+    );
+    if (runtime.dashboardIssues !== void 0)
+      app.on(
+        "issues.edited",
+        scoped((context) => onDashboardIssueEdited(runtime, context))
+      );
+    if (deps.heartbeat?.enabled !== false) heartbeat2.start();
   };
   return Object.assign(load, {
-    beat: () => heartbeat.beat(),
+    beat: () => heartbeat2.beat(),
     idle: () => runtime.drains.idle(),
-    stop: () => heartbeat.stop()
+    stop: () => heartbeat2.stop(),
+    lastBeat: () => heartbeat2.lastBeat(),
+    setPaused: (repository, paused, actor) => setPausedOutsideGitHub(runtime, repository, { paused, actor, source: "web-dashboard" })
   });
 }
 
 // app/conductor-app.ts
-var conductorApp = ({ store, config: config3 }) => {
-  const loaded = conductor({ store, heartbeat: { enabled: config3.heartbeat } });
+var conductorApp = ({ store, config: config3, metrics }) => {
+  const loaded = conductor({
+    store,
+    heartbeat: { enabled: config3.heartbeat },
+    observer: metrics.conductorObserver(),
+    dashboardIssue: config3.dashboardIssue
+  });
   return Object.assign(loaded, {
     close: async () => {
       loaded.stop();
       await loaded.idle();
+    },
+    operations: {
+      heartbeat: () => ({
+        enabled: config3.heartbeat,
+        intervalMinutes: defaultPolicy().heartbeat.interval_minutes,
+        last: loaded.lastBeat() ?? null
+      }),
+      setPaused: (repository, paused, actor) => loaded.setPaused(repository, paused, actor)
     }
   });
 };
@@ -51280,6 +56848,8 @@ function invalid2(name, expected) {
   return { error: `${name} is invalid: ${expected}` };
 }
 var MISSING_APP = `set it to the App's numeric id (the App's settings page, "App ID"); Probot authenticates as the App with it`;
+var MIN_TOKEN = 32;
+var TOKEN_HELP = `expected at least ${MIN_TOKEN} characters (e.g. \`openssl rand -hex 32\`)`;
 var envSchema = external_exports.object({
   APP_ID: external_exports.string(required2("APP_ID", MISSING_APP, "expected a positive integer")).regex(/^[1-9][0-9]{0,15}$/, required2("APP_ID", MISSING_APP, "expected a positive integer")),
   PRIVATE_KEY: external_exports.string().optional(),
@@ -51301,7 +56871,10 @@ var envSchema = external_exports.object({
   LOG_LEVEL: external_exports.enum(LOG_LEVELS, invalid2("LOG_LEVEL", `expected one of ${LOG_LEVELS.join(", ")}`)).default("info"),
   DATABASE_URL: external_exports.string().regex(/^postgres(ql)?:\/\//, invalid2("DATABASE_URL", "expected a postgres:// connection string")).optional(),
   DATA_DIR: external_exports.string().optional(),
-  HEARTBEAT: external_exports.enum(["on", "off"], invalid2("HEARTBEAT", "expected on or off")).default("on")
+  HEARTBEAT: external_exports.enum(["on", "off"], invalid2("HEARTBEAT", "expected on or off")).default("on"),
+  DASHBOARD_TOKEN: external_exports.string().min(MIN_TOKEN, invalid2("DASHBOARD_TOKEN", TOKEN_HELP)).optional(),
+  METRICS_TOKEN: external_exports.string().min(MIN_TOKEN, invalid2("METRICS_TOKEN", TOKEN_HELP)).optional(),
+  DASHBOARD_ISSUE: external_exports.enum(["on", "off"], invalid2("DASHBOARD_ISSUE", "expected on or off")).default("on")
 });
 function blankToUndefined(env) {
   const present = {};
@@ -51310,20 +56883,20 @@ function blankToUndefined(env) {
   }
   return present;
 }
-function readPrivateKey(key, path2) {
+function readPrivateKey(key, path3) {
   const howTo = "set PRIVATE_KEY to the .pem file GitHub generated for the App (newlines may be written as \\n, or the whole file base64-encoded), or PRIVATE_KEY_PATH to its path";
   let pem;
   let source;
   if (key !== void 0) {
     source = "PRIVATE_KEY";
     pem = key.includes("-----BEGIN") ? key.replace(/\\n/g, "\n") : Buffer.from(key, "base64").toString("utf8");
-  } else if (path2 !== void 0) {
+  } else if (path3 !== void 0) {
     source = "PRIVATE_KEY_PATH";
     try {
-      pem = readFileSync(path2, "utf8");
+      pem = readFileSync(path3, "utf8");
     } catch (error62) {
       const reason = error62 instanceof Error ? error62.message : String(error62);
-      return { problem: `PRIVATE_KEY_PATH is invalid: cannot read ${path2} (${reason})` };
+      return { problem: `PRIVATE_KEY_PATH is invalid: cannot read ${path3} (${reason})` };
     }
   } else {
     return {
@@ -51359,13 +56932,1230 @@ function loadConfig(env) {
     host: vars.HOST,
     logLevel: vars.LOG_LEVEL,
     store: storeOptionsFromEnv(present),
-    heartbeat: vars.HEARTBEAT === "on"
+    heartbeat: vars.HEARTBEAT === "on",
+    dashboardToken: vars.DASHBOARD_TOKEN,
+    metricsToken: vars.METRICS_TOKEN,
+    dashboardIssue: vars.DASHBOARD_ISSUE === "on"
   };
 }
 
-// ../../work/main/node_modules/probot/lib/context.js
+// app/dashboard/links.ts
+function githubWebUrl(apiBaseUrl) {
+  const url2 = new URL(apiBaseUrl);
+  if (url2.hostname === "api.github.com") return "https://github.com";
+  if (url2.hostname.startsWith("api.") && url2.pathname.replace(/\/+$/, "") === "") {
+    return `${url2.protocol}//${url2.host.slice("api.".length)}`;
+  }
+  return `${url2.protocol}//${url2.host}${url2.pathname.replace(/\/api\/v3\/?$/, "").replace(/\/+$/, "")}`;
+}
+var path = (repository) => repository.split("/").map(encodeURIComponent).join("/");
+var repositoryUrl = (web, repository) => `${web}/${path(repository)}`;
+var issueUrl = (web, repository, issue2) => `${repositoryUrl(web, repository)}/issues/${issue2}`;
+var pullUrl = (web, repository, pr) => `${repositoryUrl(web, repository)}/pull/${pr}`;
+
+// app/server/body.ts
+function readBody(req, maxBytes) {
+  return new Promise((resolve3, reject) => {
+    let chunks = [];
+    let received = 0;
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        cleanup();
+        req.pause();
+        chunks = [];
+        resolve3({ kind: "too-large", received });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve3({ kind: "complete", body: Buffer.concat(chunks, received) });
+    };
+    const onError = (error62) => {
+      cleanup();
+      reject(error62);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error(`request closed after ${received} bytes, before the end of its body`));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
+}
+
+// app/dashboard/assets.ts
+var DASHBOARD_CSS = `
+:root { color-scheme: light dark; --bg: #f6f8fa; --fg: #1f2328; --muted: #59636e; --card: #ffffff;
+  --border: #d1d9e0; --accent: #0969da; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --wait: #8250df; }
+@media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --card: #151b23;
+  --border: #3d444d; --accent: #4493f8; --ok: #3fb950; --warn: #d29922; --bad: #f85149; --wait: #ab7df8; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--fg); }
+a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
+header { display: flex; flex-wrap: wrap; gap: 12px 20px; align-items: center; padding: 12px 24px; background: var(--card); border-bottom: 1px solid var(--border); }
+header h1 { font-size: 18px; margin: 0; } header h1 a { color: var(--fg); }
+nav { display: flex; flex-wrap: wrap; gap: 14px; padding: 8px 24px; border-bottom: 1px solid var(--border); }
+main { padding: 8px 24px 48px; max-width: 1400px; }
+section { background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 4px 16px 12px; margin: 16px 0; }
+h2 { font-size: 16px; margin: 12px 0 8px; } h3 { font-size: 14px; margin: 8px 0; }
+.n { display: inline-block; min-width: 22px; padding: 0 6px; border-radius: 10px; background: var(--border); font-size: 12px; text-align: center; }
+.muted { color: var(--muted); } .empty { color: var(--muted); font-style: italic; }
+.cards { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; margin: 0; }
+.card { min-width: 120px; padding: 8px 12px; border: 1px solid var(--border); border-left-width: 4px; border-radius: 6px; }
+.card .count { display: block; font-size: 22px; font-weight: 600; } .card .label { color: var(--muted); }
+.card.zero { opacity: .55; }
+.table { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--border); }
+th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .02em; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+#audit-table td:nth-child(-n+5) { white-space: nowrap; }
+#heartbeat th[scope="row"] { text-transform: none; letter-spacing: normal; font-size: 14px; }
+.title { color: var(--muted); }
+.story code, code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+code.detail { white-space: pre-wrap; word-break: break-all; color: var(--muted); }
+pre.reason { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--bad); max-height: 12em; overflow: auto; }
+ul.details { margin: 4px 0 0; padding-left: 18px; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; white-space: nowrap; }
+.state-done { color: var(--ok); } .state-failed, .state-blocked { color: var(--bad); }
+.state-awaiting_plan_approval, .state-awaiting_clarification, .state-awaiting_merge_approval { color: var(--wait); }
+.state-planning, .state-implementing, .state-reviewing, .state-revising, .state-merging, .state-validating { color: var(--accent); }
+.state-new, .state-cancelled { color: var(--muted); }
+.card.state-failed, .card.state-blocked { border-left-color: var(--bad); } .card.state-done { border-left-color: var(--ok); }
+.card.state-awaiting_plan_approval, .card.state-awaiting_clarification, .card.state-awaiting_merge_approval { border-left-color: var(--wait); }
+.card.state-planning, .card.state-implementing, .card.state-reviewing, .card.state-revising, .card.state-merging, .card.state-validating { border-left-color: var(--accent); }
+.card .count, .card .label { color: var(--fg); }
+tr.paused td, tr.failed td { background: color-mix(in srgb, var(--bad) 7%, transparent); }
+.split { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; }
+.total { font-size: 15px; }
+form.inline { display: inline; margin: 0; }
+form.filter { display: flex; gap: 8px; align-items: center; }
+button, select, input { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 4px 10px; }
+button { cursor: pointer; } button.pause { color: var(--bad); } button.resume { color: var(--ok); }
+button.link { border: none; background: none; color: var(--accent); padding: 0; }
+body.login main { max-width: 420px; margin: 10vh auto; background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 24px; }
+body.login label { display: block; margin: 12px 0; } body.login input { width: 100%; margin-top: 4px; }
+.error { color: var(--bad); }
+`;
+var DASHBOARD_JS = `
+(function () {
+  'use strict';
+  var seconds = Number(document.body.getAttribute('data-refresh')) || 30;
+  var status = document.getElementById('refresh-status');
+  function say(text) { if (status) status.textContent = text; }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+  function refresh() {
+    fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'text/html' } })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); return null; }
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        if (text === null) return;
+        var next = new DOMParser().parseFromString(text, 'text/html');
+        var fresh = next.querySelector('main');
+        var current = document.querySelector('main');
+        if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+        say('Updated ' + new Date().toISOString().slice(11, 19) + ' UTC');
+      })
+      .catch(function (error) { say('Refresh failed (' + error.message + '); retrying'); })
+      .then(function () { window.setTimeout(refresh, seconds * 1000); });
+  }
+  window.setTimeout(refresh, seconds * 1000);
+})();
+`;
+
+// app/dashboard/auth.ts
+import { createHash as createHash4, createHmac, randomBytes as randomBytes2, timingSafeEqual } from "node:crypto";
+var SESSION_COOKIE = "aio_session";
+var LOGIN_COOKIE = "aio_login";
+var SESSION_SECONDS = 8 * 60 * 60;
+var LOGIN_FORM_SECONDS = 15 * 60;
+var MAX_FAILURES = 10;
+var FAILURE_WINDOW_MS = 10 * 60 * 1e3;
+var digest = (text4) => createHash4("sha256").update(text4, "utf8").digest();
+function sameSecret(given, expected) {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+function cookiesOf(req) {
+  const cookies = /* @__PURE__ */ new Map();
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index <= 0) continue;
+    const name = part.slice(0, index).trim();
+    if (!cookies.has(name)) cookies.set(name, part.slice(index + 1).trim());
+  }
+  return cookies;
+}
+function setCookie(name, value, options2) {
+  return [
+    `${name}=${value}`,
+    `Path=${options2.path}`,
+    `Max-Age=${options2.maxAgeSeconds}`,
+    "HttpOnly",
+    "SameSite=Strict",
+    ...options2.secure ? ["Secure"] : []
+  ].join("; ");
+}
+function overHttps(req) {
+  const forwarded = req.headers["x-forwarded-proto"];
+  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim().toLowerCase();
+  return proto === "https" || req.socket.encrypted === true;
+}
+var DashboardAuth = class {
+  constructor(token, now = Date.now) {
+    this.token = token;
+    this.now = now;
+    this.key = createHmac("sha256", token).update("ai-orchestrator dashboard session v1").digest();
+  }
+  token;
+  now;
+  key;
+  failures = /* @__PURE__ */ new Map();
+  mac(text4) {
+    return createHmac("sha256", this.key).update(text4).digest("base64url");
+  }
+  /** Whether `given` is the admin token (constant time). */
+  isToken(given) {
+    return sameSecret(given, this.token);
+  }
+  /** A new session's cookie value and the session. */
+  newSession() {
+    const expiresAt = Math.floor(this.now() / 1e3) + SESSION_SECONDS;
+    const nonce = randomBytes2(18).toString("base64url");
+    const payload = `v1.${expiresAt}.${nonce}`;
+    return { value: `${payload}.${this.mac(payload)}`, session: { nonce, expiresAt } };
+  }
+  /** The session of a cookie value, or undefined if it is malformed, forged or expired. */
+  session(value) {
+    if (value === void 0) return void 0;
+    const match = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
+    if (match === null) return void 0;
+    const [, expiry, nonce, mac3] = match;
+    if (!sameSecret(mac3, this.mac(`v1.${expiry}.${nonce}`))) return void 0;
+    const expiresAt = Number(expiry);
+    if (expiresAt * 1e3 <= this.now()) return void 0;
+    return { nonce, expiresAt };
+  }
+  /** What the request presents: the token as a bearer header, a valid session cookie, or nothing valid. */
+  credentials(req) {
+    const authorization = req.headers.authorization;
+    if (typeof authorization === "string") {
+      const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+      if (match?.[1] !== void 0 && this.isToken(match[1])) return { kind: "bearer" };
+    }
+    const session = this.session(cookiesOf(req).get(SESSION_COOKIE));
+    return session === void 0 ? { kind: "none" } : { kind: "session", session };
+  }
+  /** The CSRF token of a session's forms. */
+  csrfToken(session) {
+    return this.mac(`csrf.${session.nonce}`);
+  }
+  /** Whether `given` is the session's CSRF token (constant time). */
+  checkCsrf(session, given) {
+    return given !== void 0 && sameSecret(given, this.csrfToken(session));
+  }
+  /** A login form's token, also set as the {@link LOGIN_COOKIE} it must match (double submit). */
+  newLoginToken() {
+    const expiresAt = Math.floor(this.now() / 1e3) + LOGIN_FORM_SECONDS;
+    const payload = `login.${expiresAt}.${randomBytes2(18).toString("base64url")}`;
+    return `${payload}.${this.mac(payload)}`;
+  }
+  /** Whether a login form was submitted with the token its own page set, signed here and not expired. */
+  checkLoginToken(cookie, field) {
+    if (cookie === void 0 || field === void 0 || !sameSecret(cookie, field)) return false;
+    const match = /^(login\.(\d{1,12})\.[A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})$/.exec(cookie);
+    if (match === null) return false;
+    const [, payload, expiry, mac3] = match;
+    return sameSecret(mac3, this.mac(payload)) && Number(expiry) * 1e3 > this.now();
+  }
+  /** Whether `client` has failed too many logins lately. */
+  throttled(client) {
+    return this.recentFailures(client).length >= MAX_FAILURES;
+  }
+  /** Records a failed login of `client`. */
+  failed(client) {
+    const recent = this.recentFailures(client);
+    recent.push(this.now());
+    this.failures.set(client, recent);
+    if (this.failures.size > 1e4) {
+      for (const [address] of this.failures)
+        if (this.recentFailures(address).length === 0) this.failures.delete(address);
+    }
+  }
+  recentFailures(client) {
+    const since = this.now() - FAILURE_WINDOW_MS;
+    return (this.failures.get(client) ?? []).filter((at) => at > since);
+  }
+};
+
+// app/dashboard/data.ts
+var RECENT_FINISHED = 20;
+var COST_DAYS2 = 14;
+var AUDIT_LIMIT = 100;
+var NO_COST = {
+  entries: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0
+};
+function add(a, b) {
+  return {
+    entries: a.entries + b.entries,
+    tokensIn: a.tokensIn + b.tokensIn,
+    tokensOut: a.tokensOut + b.tokensOut,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    // Cents summed as dollars drift (0.1 + 0.2); the ledger keeps 6 decimals.
+    costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6
+  };
+}
+function auditFilter(filter, limit) {
+  return {
+    ...filter.repository === void 0 ? {} : { repository: filter.repository },
+    ...filter.item === void 0 ? {} : { itemId: filter.item },
+    limit
+  };
+}
+async function dashboardData(options2, filter) {
+  const { store, web } = options2;
+  const repository = filter.repository;
+  const scope = repository === void 0 ? {} : { repository };
+  const going = await store.workItems.list({
+    ...scope,
+    states: WORK_STATES.filter((state) => isActive(state))
+  });
+  const finished = await store.workItems.list({
+    ...scope,
+    states: WORK_STATES.filter((state) => !isActive(state)),
+    newestFirst: true,
+    limit: RECENT_FINISHED
+  });
+  const records = [...going, ...finished];
+  const usage = await store.usage.totalsByItem();
+  const costs = /* @__PURE__ */ new Map();
+  const withChildren = [...records];
+  const known = new Set(records.map((record2) => record2.id));
+  for (const record2 of records.filter((candidate) => candidate.kind === "epic")) {
+    for (const child of await store.workItems.list({ parentId: record2.id }))
+      if (!known.has(child.id)) {
+        known.add(child.id);
+        withChildren.push(child);
+      }
+  }
+  for (const record2 of withChildren) {
+    const own2 = usage.get(record2.id) ?? NO_COST;
+    costs.set(record2.id, add(costs.get(record2.id) ?? NO_COST, own2));
+    if (record2.parentId !== null) costs.set(record2.parentId, add(costs.get(record2.parentId) ?? NO_COST, own2));
+  }
+  const items2 = (await summarize(store, records)).map((summary) => ({
+    ...summary,
+    url: issueUrl(web, summary.repository, summary.issue),
+    prUrl: summary.pr === null ? null : pullUrl(web, summary.repository, summary.pr),
+    cost: costs.get(summary.id) ?? NO_COST
+  }));
+  const states = {};
+  for (const state of WORK_STATES) states[state] = 0;
+  Object.assign(states, await store.workItems.countByState(repository));
+  const byRepository = await store.usage.byRepository();
+  const repositories2 = (await store.repositories.list()).filter((record2) => repository === void 0 || record2.fullName === repository).map((record2) => ({
+    fullName: record2.fullName,
+    url: repositoryUrl(web, record2.fullName),
+    installationId: record2.installationId,
+    paused: record2.paused,
+    pausedBy: record2.pausedChangedBy,
+    pausedAt: record2.pausedChangedAt,
+    dashboardIssueUrl: record2.dashboardIssue === null ? null : issueUrl(web, record2.fullName, record2.dashboardIssue),
+    cost: byRepository.get(record2.fullName) ?? NO_COST
+  }));
+  const since = new Date(options2.now.getTime() - (COST_DAYS2 - 1) * 864e5);
+  since.setUTCHours(0, 0, 0, 0);
+  const daily = (await store.usage.daily(since)).filter(
+    (day) => repository === void 0 || day.repository === repository
+  );
+  const total = repositories2.reduce((sum, row) => add(sum, row.cost), NO_COST);
+  return {
+    generatedAt: options2.now.toISOString(),
+    filter,
+    states,
+    items: items2,
+    waiting: items2.filter((item) => item.waiting !== null),
+    failures: items2.filter((item) => item.failure !== null).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
+    repositories: repositories2,
+    cost: { total, daily },
+    heartbeat: options2.heartbeat,
+    audit: await store.audit.list(auditFilter(filter, AUDIT_LIMIT))
+  };
+}
+
+// app/dashboard/html.ts
+var SafeHtml = class {
+  constructor(text4) {
+    this.text = text4;
+  }
+  text;
+  toString() {
+    return this.text;
+  }
+};
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text4) {
+  return visible(text4).replace(/[&<>"']/g, (char) => ENTITIES[char]);
+}
+function render(value) {
+  if (value === null || value === void 0 || value === false) return "";
+  if (value instanceof SafeHtml) return value.text;
+  if (Array.isArray(value)) return value.map((entry) => render(entry)).join("");
+  return escapeHtml(String(value));
+}
+function html(strings, ...values) {
+  let text4 = strings[0] ?? "";
+  values.forEach((value, index) => {
+    text4 += render(value) + (strings[index + 1] ?? "");
+  });
+  return new SafeHtml(text4);
+}
+function safeUrl(url2) {
+  if (typeof url2 !== "string") return void 0;
+  try {
+    const parsed = new URL(url2);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function link2(text4, url2) {
+  const href = safeUrl(url2);
+  return href === void 0 ? html`${text4}` : html`<a href="${href}" rel="noopener noreferrer" target="_blank">${text4}</a>`;
+}
+
+// app/dashboard/page.ts
+var BASE_PATH = "/ai-orchestrator";
+var REFRESH_SECONDS = 30;
+var WAITING_TEXT = {
+  plan_approval: "Plan approval: /approve or /reject <reason> on the issue",
+  clarification: "Questions: /clarify <answers> on the issue",
+  merge_approval: "Ready to merge: /approve on the pull request",
+  blocked: "Blocked by the release gate: /clarify <text> or /retry"
+};
+function when(iso) {
+  return iso === null ? "" : `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+function ago(iso, now) {
+  if (iso === null) return "";
+  const seconds = Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1e3);
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+var usd = (value) => `$${value.toFixed(2)}`;
+var count2 = (value) => value.toLocaleString("en-US");
+var stateName = (state) => state.replace(/_/g, " ");
+function tokens(cost2) {
+  return `${count2(cost2.tokensIn)} in \xB7 ${count2(cost2.tokensOut)} out \xB7 ${count2(cost2.cacheReadTokens)} cached`;
+}
+function query(filter, extra = {}) {
+  const params = new URLSearchParams();
+  const merged = { ...filter, ...extra };
+  if (merged.repository !== void 0) params.set("repository", merged.repository);
+  if (merged.item !== void 0) params.set("item", merged.item);
+  const text4 = params.toString();
+  return text4 === "" ? `${BASE_PATH}/` : `${BASE_PATH}/?${text4}`;
+}
+function itemName(item) {
+  const story = item.story === null ? "" : html` <span class="story">story <code>${item.story}</code></span>`;
+  return html`${link2(`${item.repository}#${item.issue}`, item.url)}${story}`;
+}
+function itemTitle(item) {
+  return item.title === null ? html`<span class="muted">untitled</span>` : html`${item.title}`;
+}
+function badge(state) {
+  return html`<span class="badge state-${state}">${stateName(state)}</span>`;
+}
+function table(headers, rows, empty, id) {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<div class="table"><table${id === void 0 ? "" : new SafeHtml(` id="${id}"`)}>
+<thead><tr>${headers.map((header2) => html`<th>${header2}</th>`)}</tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+}
+function overview(data) {
+  const cards = Object.entries(data.states).map(
+    ([state, number4]) => html`<li class="card state-${state}${number4 === 0 ? " zero" : ""}">
+        <span class="count">${number4}</span><span class="label">${stateName(state)}</span>
+      </li>`
+  );
+  return html`<section id="overview" aria-labelledby="overview-title">
+    <h2 id="overview-title">Work items by state</h2>
+    <ul class="cards">
+      ${cards}
+    </ul>
+  </section>`;
+}
+function waiting(data) {
+  const rows = data.waiting.map((item) => {
+    const what = item.waiting === null ? "" : WAITING_TEXT[item.waiting.kind] ?? item.waiting.kind;
+    const details = [
+      ...(item.waiting?.questions ?? []).map((question) => html`<li>${question}</li>`),
+      ...(item.waiting?.reasons ?? []).map((reason) => html`<li>${reason}</li>`)
+    ];
+    const target = item.waiting?.kind === "merge_approval" && item.prUrl !== null ? link2(`pull request #${item.pr ?? ""}`, item.prUrl) : link2(`issue #${item.issue}`, item.url);
+    return html`<tr class="waiting-${item.waiting?.kind ?? ""}">
+      <td>
+        ${itemName(item)}
+        <div class="title">${itemTitle(item)}</div>
+      </td>
+      <td>
+        <strong>${what}</strong>${details.length === 0 ? "" : html`<ul class="details">
+                ${details}
+              </ul>`}
+      </td>
+      <td>${target}</td>
+      <td title="${when(item.enteredAt)}">${ago(item.enteredAt, data.generatedAt)}</td>
+    </tr>`;
+  });
+  return html`<section id="waiting" aria-labelledby="waiting-title">
+    <h2 id="waiting-title">Waiting for a human <span class="n">${data.waiting.length}</span></h2>
+    ${table(["item", "what", "where", "since"], rows, "Nothing waits for a human.", "waiting-table")}
+  </section>`;
+}
+function failures(data) {
+  const rows = data.failures.map(
+    (item) => html`<tr>
+        <td>
+          ${itemName(item)}
+          <div class="title">${itemTitle(item)}</div>
+        </td>
+        <td><pre class="reason">${item.failure?.reason ?? ""}</pre></td>
+        <td>
+          ${item.failure?.runUrl === null || item.failure === null ? html`<span class="muted">no run</span>` : link2("workflow run", item.failure.runUrl)}
+        </td>
+        <td title="${when(item.updatedAt)}">${ago(item.updatedAt, data.generatedAt)}</td>
+      </tr>`
+  );
+  return html`<section id="failures" aria-labelledby="failures-title">
+    <h2 id="failures-title">Recent failures <span class="n">${data.failures.length}</span></h2>
+    ${table(["item", "reason", "run", "when"], rows, "No failures.", "failures-table")}
+  </section>`;
+}
+function items(data) {
+  const rows = data.items.map(
+    (item) => html`<tr>
+        <td>${itemName(item)}</td>
+        <td>${itemTitle(item)}</td>
+        <td>
+          ${badge(item.state)}${item.queued > 0 ? html` <span class="muted">${item.queued} queued</span>` : ""}
+        </td>
+        <td>${item.prUrl === null ? "" : link2(`#${item.pr ?? ""}`, item.prUrl)}</td>
+        <td title="${when(item.updatedAt)}">${ago(item.updatedAt, data.generatedAt)}</td>
+        <td class="num" title="${tokens(item.cost)}">${usd(item.cost.costUsd)}</td>
+        <td><a href="${query(data.filter, { item: item.id })}#audit">audit</a></td>
+      </tr>`
+  );
+  return html`<section id="items" aria-labelledby="items-title">
+    <h2 id="items-title">Work items</h2>
+    ${table(["item", "title", "state", "pull request", "updated", "cost", ""], rows, "No work items yet.", "items-table")}
+  </section>`;
+}
+function cost(data) {
+  const perRepository = data.repositories.filter((row) => row.cost.entries > 0).map(
+    (row) => html`<tr>
+          <td>${link2(row.fullName, row.url)}</td>
+          <td class="num">${usd(row.cost.costUsd)}</td>
+          <td>${tokens(row.cost)}</td>
+        </tr>`
+  );
+  const perDay = data.cost.daily.map(
+    (day) => html`<tr>
+        <td>${day.day}</td>
+        <td>${day.repository}</td>
+        <td class="num">${usd(day.costUsd)}</td>
+        <td>${tokens(day)}</td>
+      </tr>`
+  );
+  return html`<section id="cost" aria-labelledby="cost-title">
+    <h2 id="cost-title">Tokens and cost</h2>
+    <p class="total">
+      Total <strong id="total-cost">${usd(data.cost.total.costUsd)}</strong>
+      <span class="muted">(${tokens(data.cost.total)})</span>
+    </p>
+    <div class="split">
+      <div>
+        <h3>Per repository</h3>
+        ${table(["repository", "cost", "tokens"], perRepository, "No spend recorded.")}
+      </div>
+      <div>
+        <h3>Per day (last ${COST_DAYS2} days, UTC)</h3>
+        ${table(["day", "repository", "cost", "tokens"], perDay, "No spend in these days.")}
+      </div>
+    </div>
+    <p class="muted">Per item: the cost column of the work items (an epic includes its stories).</p>
+  </section>`;
+}
+function heartbeat(data) {
+  const status2 = data.heartbeat;
+  const last = status2.last;
+  const schedule2 = status2.enabled ? `every ${status2.intervalMinutes} min in this process` : "off in this process (HEARTBEAT=off)";
+  if (last === null)
+    return html`<section id="heartbeat" aria-labelledby="heartbeat-title">
+      <h2 id="heartbeat-title">Heartbeat</h2>
+      <p>No beat yet; it runs ${schedule2}.</p>
+    </section>`;
+  const report2 = last.report;
+  const findings = [
+    ["re-dispatched runs that never started", report2.redispatched],
+    ["failed runs (never started, or stuck)", report2.failed],
+    ["finished runs taken in without their webhook", report2.ingested],
+    ["merge reminders", report2.reminded.map((pr) => `#${pr}`)],
+    ["outboxes carried out", report2.drained],
+    ["repositories skipped", report2.skipped.map((skip) => `${skip.repository}: ${skip.why}`)],
+    ["errors", report2.errors]
+  ];
+  const rows = findings.map(
+    ([what, list3]) => html`<tr>
+        <th scope="row">${what}</th>
+        <td class="num">${list3.length}</td>
+        <td>
+          ${list3.length === 0 ? "" : html`<ul class="details">
+                  ${list3.map((entry) => html`<li>${entry}</li>`)}
+                </ul>`}
+        </td>
+      </tr>`
+  );
+  return html`<section id="heartbeat" aria-labelledby="heartbeat-title">
+    <h2 id="heartbeat-title">Heartbeat</h2>
+    <p>
+      Last beat
+      <strong title="${when(last.finishedAt)}">${ago(last.finishedAt, data.generatedAt)}</strong>
+      (${when(last.startedAt)}, took ${Math.max(0, Date.parse(last.finishedAt) - Date.parse(last.startedAt))}
+      ms); it runs ${schedule2}.
+    </p>
+    <div class="table">
+      <table>
+        ${rows}
+      </table>
+    </div>
+  </section>`;
+}
+function repositories(data, csrf) {
+  const rows = data.repositories.map((row) => {
+    const control = csrf === void 0 ? "" : html`<form
+            method="post"
+            action="${BASE_PATH}/repositories/pause"
+            class="inline"
+            data-confirm="${row.paused ? `Resume ${row.fullName}?` : `Pause all AI activity in ${row.fullName}?`}"
+          >
+            <input type="hidden" name="csrf" value="${csrf}" /><input
+              type="hidden"
+              name="repository"
+              value="${row.fullName}"
+            /><input type="hidden" name="paused" value="${row.paused ? "false" : "true"}" />
+            <button type="submit" class="${row.paused ? "resume" : "pause"}">
+              ${row.paused ? "Resume" : "Pause"}
+            </button>
+          </form>`;
+    return html`<tr class="${row.paused ? "paused" : ""}">
+      <td>${link2(row.fullName, row.url)}</td>
+      <td>${row.installationId ?? ""}</td>
+      <td>
+        ${row.paused ? html`<span class="badge state-failed">paused</span> <span class="muted">by ${row.pausedBy ?? "?"}, ${when(row.pausedAt)}</span>` : html`<span class="badge state-done">active</span>`}
+      </td>
+      <td>${row.dashboardIssueUrl === null ? "" : link2("dashboard issue", row.dashboardIssueUrl)}</td>
+      <td class="num">${usd(row.cost.costUsd)}</td>
+      <td>${control}</td>
+    </tr>`;
+  });
+  const paused = data.repositories.filter((row) => row.paused).length;
+  return html`<section id="repositories" aria-labelledby="repositories-title">
+    <h2 id="repositories-title">
+      Repositories
+      <span class="n">${data.repositories.length}</span
+      >${paused > 0 ? html` <span class="badge state-failed">${paused} paused</span>` : ""}
+    </h2>
+    ${table(["repository", "installation", "kill switch", "issue", "cost", ""], rows, "No repository recorded yet.", "repositories-table")}
+  </section>`;
+}
+function detailText(entry) {
+  const text4 = JSON.stringify(entry.detail);
+  return text4.length > 240 ? `${text4.slice(0, 239)}\u2026` : text4;
+}
+function audit(data) {
+  const rows = data.audit.map(
+    (entry) => html`<tr class="${entry.detail.outcome === "failed" ? "failed" : ""}">
+        <td title="${entry.at}">${when(entry.at)}</td>
+        <td>${entry.actor}</td>
+        <td><code>${entry.action}</code></td>
+        <td>${entry.target}</td>
+        <td>
+          ${entry.itemId === null ? "" : html`<a href="${query(data.filter, { item: entry.itemId })}#audit">${entry.itemId.slice(0, 8)}</a>`}
+        </td>
+        <td>${entry.runKey ?? ""}</td>
+        <td><code class="detail">${detailText(entry)}</code></td>
+      </tr>`
+  );
+  const narrowed = [
+    data.filter.repository === void 0 ? "" : `repository ${data.filter.repository}`,
+    data.filter.item === void 0 ? "" : `item ${data.filter.item}`
+  ].filter((part) => part !== "");
+  return html`<section id="audit" aria-labelledby="audit-title">
+    <h2 id="audit-title">Audit log</h2>
+    <p class="muted">
+      Newest ${AUDIT_LIMIT}
+      entries${narrowed.length === 0 ? "" : html` of ${narrowed.join(", ")} (<a href="${query({}, data.filter.repository === void 0 ? {} : { repository: data.filter.repository })}#audit">show all${data.filter.item === void 0 ? "" : " items"}</a>)`}.
+    </p>
+    ${table(["at", "actor", "action", "target", "item", "run key", "detail"], rows, "No entries.", "audit-table")}
+  </section>`;
+}
+function head(title, refresh) {
+  return html`<head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="no-referrer" />
+    <title>${title}</title>
+    <link rel="stylesheet" href="${BASE_PATH}/assets/dashboard.css" />
+    ${refresh ? html`<script src="${BASE_PATH}/assets/dashboard.js" defer></script>
+            <noscript><meta http-equiv="refresh" content="${REFRESH_SECONDS * 2}" /></noscript>` : ""}
+  </head>`;
+}
+function renderDashboard(data, options2) {
+  const repositoryOptions = data.repositories.map(
+    (row) => html`<option
+        value="${row.fullName}"
+        ${data.filter.repository === row.fullName ? new SafeHtml(" selected") : ""}
+      >
+        ${row.fullName}
+      </option>`
+  );
+  const page = html`<!doctype html>
+    <html lang="en">
+      ${head("AI orchestrator \xB7 dashboard", true)}
+      <body data-refresh="${REFRESH_SECONDS}">
+        <header>
+          <h1><a href="${BASE_PATH}/">AI orchestrator</a></h1>
+          <form method="get" action="${BASE_PATH}/" class="filter">
+            <label
+              >Repository
+              <select name="repository">
+                <option value="">all repositories</option>
+                ${repositoryOptions}
+              </select></label
+            >
+            ${data.filter.item === void 0 ? "" : html`<input type="hidden" name="item" value="${data.filter.item}" />`}
+            <button type="submit">Show</button>
+          </form>
+          <span id="refresh-status" class="muted" role="status">Updated ${when(data.generatedAt)}</span>
+          ${options2.csrf === void 0 ? "" : html`<form method="post" action="${BASE_PATH}/logout" class="inline"><input type="hidden" name="csrf" value="${options2.csrf}" /><button type="submit" class="link">Log out</button></form>`}
+        </header>
+        <nav>
+          <a href="#waiting">Waiting</a> <a href="#failures">Failures</a> <a href="#items">Items</a>
+          <a href="#cost">Cost</a> <a href="#heartbeat">Heartbeat</a> <a href="#repositories">Repositories</a>
+          <a href="#audit">Audit</a>
+          <a href="${BASE_PATH}/api/dashboard${query(data.filter).slice(`${BASE_PATH}/`.length)}">JSON</a>
+        </nav>
+        <main>
+          ${overview(data)} ${waiting(data)} ${failures(data)} ${items(data)} ${cost(data)} ${heartbeat(data)}
+          ${repositories(data, options2.csrf)} ${audit(data)}
+        </main>
+      </body>
+    </html>`;
+  return page.text;
+}
+function renderLogin(loginToken, error62) {
+  return html`<!doctype html>
+    <html lang="en">
+      ${head("AI orchestrator \xB7 log in", false)}
+      <body class="login">
+        <main>
+          <h1>AI orchestrator</h1>
+          <p>This dashboard needs the admin token (<code>DASHBOARD_TOKEN</code>).</p>
+          ${error62 === void 0 ? "" : html`<p class="error" role="alert">${error62}</p>`}
+          <form method="post" action="${BASE_PATH}/login">
+            <input type="hidden" name="csrf" value="${loginToken}" />
+            <label
+              >Admin token
+              <input type="password" name="token" autocomplete="current-password" required autofocus
+            /></label>
+            <button type="submit">Log in</button>
+          </form>
+        </main>
+      </body>
+    </html>`.text;
+}
+
+// app/dashboard/routes.ts
+var MAX_FORM_BYTES = 8 * 1024;
+var MAX_AUDIT_LIMIT = 500;
+var DASHBOARD_ACTOR = "dashboard-admin";
+var REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin"
+};
+function send(res, status2, contentType, body2, headers = {}) {
+  res.writeHead(status2, {
+    ...SECURITY_HEADERS,
+    "cache-control": "no-store",
+    ...headers,
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body2)
+  });
+  res.end(res.req.method === "HEAD" ? void 0 : body2);
+}
+var sendJson = (res, status2, body2, headers = {}) => send(res, status2, "application/json; charset=utf-8", JSON.stringify(body2), headers);
+var sendHtml = (res, status2, body2, headers = {}) => send(res, status2, "text/html; charset=utf-8", body2, headers);
+function redirect(res, location, headers = {}) {
+  res.writeHead(303, { ...SECURITY_HEADERS, "cache-control": "no-store", ...headers, location });
+  res.end();
+}
+function filterOf(url2) {
+  const filter = {};
+  const repository = url2.searchParams.get("repository") ?? "";
+  const item = url2.searchParams.get("item") ?? "";
+  if (repository !== "") {
+    if (!REPOSITORY.test(repository)) return { problem: "repository must be owner/name" };
+    filter.repository = repository;
+  }
+  if (item !== "") {
+    if (!UUID.test(item)) return { problem: "item must be a work item id (a UUID)" };
+    filter.item = item.toLowerCase();
+  }
+  return filter;
+}
+async function formOf(req) {
+  const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return void 0;
+  const read = await readBody(req, MAX_FORM_BYTES);
+  if (read.kind !== "complete") return void 0;
+  return new URLSearchParams(read.body.toString("utf8"));
+}
+function dashboardRoute(options2) {
+  const { token, log } = options2;
+  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
+  if (token === void 0) {
+    log.warn(
+      `the web dashboard (${BASE_PATH}/) is disabled: set DASHBOARD_TOKEN to an admin token of at least 32 characters to enable it`
+    );
+    return async (_req, res, path3) => {
+      if (path3 !== BASE_PATH && !path3.startsWith(`${BASE_PATH}/`)) return false;
+      sendJson(res, 404, { message: "the dashboard is disabled: DASHBOARD_TOKEN is not set" });
+      return true;
+    };
+  }
+  const auth8 = new DashboardAuth(token, () => now().getTime());
+  const cookie = (req, name, value, maxAgeSeconds) => setCookie(name, value, { path: BASE_PATH, maxAgeSeconds, secure: overHttps(req) });
+  const loginPage = (req, res, status2, error62) => {
+    const loginToken = auth8.newLoginToken();
+    sendHtml(res, status2, renderLogin(loginToken, error62), {
+      "set-cookie": cookie(req, LOGIN_COOKIE, loginToken, 15 * 60),
+      ...status2 === 401 ? { "www-authenticate": 'Bearer realm="ai-orchestrator"' } : {}
+    });
+  };
+  const unauthorized = (req, res, api) => {
+    if (api)
+      sendJson(
+        res,
+        401,
+        { message: "authentication required" },
+        { "www-authenticate": 'Bearer realm="ai-orchestrator"' }
+      );
+    else loginPage(req, res, 401);
+  };
+  const formSession = async (req, credentials) => {
+    if (credentials.kind !== "session") return { status: 403, message: "forms need a session: log in first" };
+    if (req.headers["sec-fetch-site"] === "cross-site")
+      return { status: 403, message: "cross-site form refused" };
+    const form = await formOf(req);
+    if (form === void 0) return { status: 400, message: "expected a small urlencoded form" };
+    if (!auth8.checkCsrf(credentials.session, form.get("csrf") ?? void 0))
+      return { status: 403, message: "the form is stale or forged (CSRF token mismatch): reload the page" };
+    return { session: credentials.session, form };
+  };
+  const data = (filter) => dashboardData(
+    { store: options2.store, web: options2.web, heartbeat: options2.operations.heartbeat(), now: now() },
+    filter
+  );
+  return async (req, res, path3) => {
+    if (path3 !== BASE_PATH && !path3.startsWith(`${BASE_PATH}/`)) return false;
+    const method = req.method ?? "GET";
+    const read = method === "GET" || method === "HEAD";
+    const url2 = new URL(req.url ?? "/", "http://dashboard.invalid");
+    if (path3 === BASE_PATH && read) {
+      redirect(res, `${BASE_PATH}/`);
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/assets/dashboard.css` && read) {
+      send(res, 200, "text/css; charset=utf-8", DASHBOARD_CSS, { "cache-control": "public, max-age=300" });
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/assets/dashboard.js` && read) {
+      send(res, 200, "text/javascript; charset=utf-8", DASHBOARD_JS, {
+        "cache-control": "public, max-age=300"
+      });
+      return true;
+    }
+    const credentials = auth8.credentials(req);
+    if (path3 === `${BASE_PATH}/login`) {
+      if (read) {
+        if (credentials.kind !== "none") redirect(res, `${BASE_PATH}/`);
+        else loginPage(req, res, 200);
+        return true;
+      }
+      if (method === "POST") {
+        await login2(req, res);
+        return true;
+      }
+    }
+    if (credentials.kind === "none") {
+      unauthorized(req, res, path3.startsWith(`${BASE_PATH}/api/`));
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/` && read) {
+      const filter = filterOf(url2);
+      if ("problem" in filter) {
+        sendJson(res, 400, { message: filter.problem });
+        return true;
+      }
+      const session = credentials.kind === "session" ? credentials.session : void 0;
+      sendHtml(
+        res,
+        200,
+        renderDashboard(await data(filter), {
+          ...session === void 0 ? {} : { csrf: auth8.csrfToken(session) }
+        })
+      );
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/api/dashboard` && read) {
+      const filter = filterOf(url2);
+      if ("problem" in filter) sendJson(res, 400, { message: filter.problem });
+      else sendJson(res, 200, await data(filter));
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/api/audit` && read) {
+      const filter = filterOf(url2);
+      const limit = Number(url2.searchParams.get("limit") ?? "100");
+      if ("problem" in filter) sendJson(res, 400, { message: filter.problem });
+      else if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT)
+        sendJson(res, 400, { message: `limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}` });
+      else sendJson(res, 200, { entries: await options2.store.audit.list(auditFilter(filter, limit)) });
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/logout` && method === "POST") {
+      const checked = await formSession(req, credentials);
+      if ("status" in checked) sendJson(res, checked.status, { message: checked.message });
+      else redirect(res, `${BASE_PATH}/login`, { "set-cookie": cookie(req, SESSION_COOKIE, "", 0) });
+      return true;
+    }
+    if (path3 === `${BASE_PATH}/repositories/pause` && method === "POST") {
+      const checked = await formSession(req, credentials);
+      if ("status" in checked) {
+        sendJson(res, checked.status, { message: checked.message });
+        return true;
+      }
+      const repository = checked.form.get("repository") ?? "";
+      const paused = checked.form.get("paused");
+      if (!REPOSITORY.test(repository) || paused !== "true" && paused !== "false") {
+        sendJson(res, 400, { message: "expected repository=owner/name and paused=true|false" });
+        return true;
+      }
+      if (await options2.store.repositories.get(repository) === null) {
+        sendJson(res, 404, { message: `${repository} is not a repository the app knows` });
+        return true;
+      }
+      await options2.operations.setPaused(repository, paused === "true", DASHBOARD_ACTOR);
+      log.info({ repository, paused: paused === "true" }, "kill switch flipped from the web dashboard");
+      redirect(res, `${BASE_PATH}/?repository=${encodeURIComponent(repository)}#repositories`);
+      return true;
+    }
+    sendJson(res, 404, { message: `Unknown route: ${method} ${path3}` });
+    return true;
+  };
+  async function login2(req, res) {
+    const client = req.socket.remoteAddress ?? "unknown";
+    if (auth8.throttled(client)) {
+      sendJson(
+        res,
+        429,
+        { message: "too many failed logins; try again in a few minutes" },
+        { "retry-after": "600" }
+      );
+      return;
+    }
+    const form = await formOf(req);
+    if (form === void 0 || !auth8.checkLoginToken(cookiesOf(req).get(LOGIN_COOKIE), form.get("csrf") ?? void 0)) {
+      loginPage(req, res, 403, "The login form expired or was not sent from this page; try again.");
+      return;
+    }
+    if (!auth8.isToken(form.get("token") ?? "")) {
+      auth8.failed(client);
+      log.warn({ client }, "dashboard login refused: wrong token");
+      loginPage(req, res, 401, "That is not the admin token.");
+      return;
+    }
+    const { value } = auth8.newSession();
+    res.setHeader("set-cookie", [
+      cookie(req, SESSION_COOKIE, value, SESSION_SECONDS),
+      cookie(req, LOGIN_COOKIE, "", 0)
+    ]);
+    redirect(res, `${BASE_PATH}/`);
+  }
+}
+
+// app/metrics/metrics.ts
+var import_prom_client = __toESM(require_prom_client(), 1);
+var PREFIX = "ai_orchestrator_";
+var STAGE_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400];
+var FAST_BUCKETS = [5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+var FINDINGS = ["redispatched", "failed", "ingested", "reminded", "drained", "skipped", "errors"];
+var AppMetrics = class {
+  registry = new import_prom_client.Registry();
+  deliveries;
+  deliveryDuration;
+  dispatches;
+  transitions;
+  refusals;
+  stageDuration;
+  gateDecisions;
+  githubRequests;
+  githubRequestDuration;
+  rateLimits;
+  rateLimitWait;
+  modelTokens;
+  modelCost;
+  beats;
+  lastBeat;
+  findings;
+  constructor(options2 = {}) {
+    const registers = [this.registry];
+    const counter = (name, help, labelNames) => new import_prom_client.Counter({ name: PREFIX + name, help, labelNames, registers });
+    const histogram = (name, help, labelNames, buckets) => new import_prom_client.Histogram({ name: PREFIX + name, help, labelNames, buckets, registers });
+    this.deliveries = counter(
+      "webhook_deliveries_total",
+      "Webhook deliveries by event and outcome: handled, failed (a handler threw), duplicate (an id seen before).",
+      ["event", "outcome"]
+    );
+    this.deliveryDuration = histogram(
+      "webhook_delivery_duration_seconds",
+      "Time to handle one delivery (all handlers, including the outbox drains they run).",
+      ["event", "outcome"],
+      FAST_BUCKETS
+    );
+    this.dispatches = counter(
+      "dispatches_total",
+      "Workflow dispatches sent, by stage (re-dispatches of runs that never started included).",
+      ["stage"]
+    );
+    this.transitions = counter(
+      "transitions_total",
+      "Work item transitions stored, by the state left, the state entered and the event.",
+      ["from", "to", "event"]
+    );
+    this.refusals = counter(
+      "transitions_refused_total",
+      "Events the state machine refused in the item state they arrived in.",
+      ["event", "state"]
+    );
+    this.stageDuration = histogram(
+      "stage_duration_seconds",
+      "From dispatching a stage to taking in its result, by stage and run conclusion.",
+      ["stage", "conclusion"],
+      STAGE_BUCKETS
+    );
+    this.gateDecisions = counter(
+      "gate_decisions_total",
+      "Release gate decisions applied: approved, skipped, blocked.",
+      ["decision"]
+    );
+    this.githubRequests = counter(
+      "github_requests_total",
+      "GitHub API calls by method, route template and final status (0: no answer).",
+      ["method", "route", "status"]
+    );
+    this.githubRequestDuration = histogram(
+      "github_request_duration_seconds",
+      "Time of one GitHub API call, retries and rate-limit waits included.",
+      ["method"],
+      FAST_BUCKETS
+    );
+    this.rateLimits = counter(
+      "github_rate_limits_total",
+      "GitHub rate limits hit, by kind (primary, secondary) and decision (wait: retried after the wait; give_up).",
+      ["kind", "decision"]
+    );
+    this.rateLimitWait = counter(
+      "github_rate_limit_wait_seconds_total",
+      "Seconds spent waiting for GitHub rate limits to lift.",
+      ["kind"]
+    );
+    this.modelTokens = counter(
+      "model_tokens_total",
+      "Model tokens booked from stage results, by stage, role and type (input, output, cache_read, cache_write).",
+      ["stage", "role", "type"]
+    );
+    this.modelCost = counter(
+      "model_cost_usd_total",
+      "Model cost in US dollars booked from stage results, by stage and role.",
+      ["stage", "role"]
+    );
+    this.beats = counter("heartbeats_total", "Heartbeats (reconciliations) run.", []);
+    this.lastBeat = new import_prom_client.Gauge({
+      name: `${PREFIX}heartbeat_last_beat_timestamp_seconds`,
+      help: "When the last heartbeat ended (Unix time); 0 before the first.",
+      registers
+    });
+    this.findings = counter(
+      "heartbeat_findings_total",
+      "What heartbeats found and did: redispatched, failed, ingested, reminded, drained, skipped, errors.",
+      ["kind"]
+    );
+    if (options2.processMetrics !== false) (0, import_prom_client.collectDefaultMetrics)({ register: this.registry, prefix: PREFIX });
+  }
+  /**
+   * Adds the gauges read from the store at each scrape: work items by state and paused repositories (so
+   * they are right whichever replica moved them).
+   */
+  trackStore(store) {
+    new import_prom_client.Gauge({
+      name: `${PREFIX}work_items`,
+      help: "Work items by state (read from the store at each scrape).",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        const counts = await store.workItems.countByState();
+        for (const state of WORK_STATES) this.set({ state }, counts[state] ?? 0);
+      }
+    });
+    new import_prom_client.Gauge({
+      name: `${PREFIX}repositories_paused`,
+      help: "Repositories paused with the kill switch (read from the store at each scrape).",
+      registers: [this.registry],
+      async collect() {
+        this.set((await store.repositories.list()).filter((repository) => repository.paused).length);
+      }
+    });
+  }
+  /** The observer the conductor reports to. */
+  conductorObserver() {
+    return {
+      transitioned: (report2) => {
+        this.transitions.inc({ from: report2.from, to: report2.to, event: report2.event });
+        if (report2.gate !== void 0) this.gateDecisions.inc({ decision: report2.gate });
+      },
+      refused: (report2) => this.refusals.inc(report2),
+      dispatched: (report2) => this.dispatches.inc(report2),
+      runCompleted: (dispatch3) => {
+        if (dispatch3.finishedAt === null) return;
+        const seconds = (Date.parse(dispatch3.finishedAt) - Date.parse(dispatch3.dispatchedAt)) / 1e3;
+        if (Number.isFinite(seconds) && seconds >= 0)
+          this.stageDuration.observe(
+            { stage: dispatch3.stage, conclusion: dispatch3.conclusion ?? "unknown" },
+            seconds
+          );
+      },
+      usageBooked: (usage) => {
+        for (const entry of usage) {
+          const labels = { stage: entry.stage, role: entry.role };
+          this.modelTokens.inc({ ...labels, type: "input" }, entry.tokensIn);
+          this.modelTokens.inc({ ...labels, type: "output" }, entry.tokensOut);
+          this.modelTokens.inc({ ...labels, type: "cache_read" }, entry.cacheReadTokens);
+          this.modelTokens.inc({ ...labels, type: "cache_write" }, entry.cacheWriteTokens);
+          this.modelCost.inc(labels, entry.costUsd);
+        }
+      },
+      beat: (report2, _startedAt, finishedAt) => {
+        this.beats.inc();
+        this.lastBeat.set(finishedAt.getTime() / 1e3);
+        for (const kind of FINDINGS) {
+          const found = report2[kind].length;
+          if (found > 0) this.findings.inc({ kind }, found);
+        }
+      }
+    };
+  }
+  /** Counts one delivery the queue finished (or refused as a duplicate, with no duration). */
+  delivered(event, outcome, seconds) {
+    this.deliveries.inc({ event, outcome });
+    if (seconds !== void 0) this.deliveryDuration.observe({ event, outcome }, seconds);
+  }
+  /** The exposition text, and its content type. */
+  async exposition() {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+};
+
+// app/server/respond.ts
+function sendJson2(res, status2, body2, headers = {}) {
+  const text4 = JSON.stringify(body2);
+  res.writeHead(status2, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text4)
+  });
+  res.end(text4);
+}
+
+// app/metrics/route.ts
+var METRICS_PATH = "/metrics";
+function metricsRoute(metrics, token) {
+  return async (req, res, path3) => {
+    if (path3 !== METRICS_PATH || req.method !== "GET" && req.method !== "HEAD") return false;
+    if (token !== void 0) {
+      const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+      if (match?.[1] === void 0 || !sameSecret(match[1], token)) {
+        sendJson2(
+          res,
+          401,
+          { message: "METRICS_TOKEN is set: send it as a bearer token" },
+          {
+            "www-authenticate": 'Bearer realm="metrics"'
+          }
+        );
+        return true;
+      }
+    }
+    const { contentType, text: text4 } = await metrics.exposition();
+    res.writeHead(200, {
+      "content-type": contentType,
+      "content-length": Buffer.byteLength(text4),
+      "cache-control": "no-store"
+    });
+    res.end(req.method === "HEAD" ? void 0 : text4);
+    return true;
+  };
+}
+
+// node_modules/probot/lib/context.js
 var import_deepmerge = __toESM(require_cjs(), 1);
-import path from "node:path";
+import path2 from "node:path";
 var kOctokitRequestHookAdded = /* @__PURE__ */ Symbol("octokit request hook added");
 var Context = class {
   name;
@@ -51512,7 +58302,7 @@ var Context = class {
    */
   async config(fileName, defaultConfig, deepMergeOptions) {
     const params = this.repo({
-      path: path.posix.join(".github", fileName),
+      path: path2.posix.join(".github", fileName),
       defaults(configs) {
         const result = import_deepmerge.default.all([defaultConfig || {}, ...configs], deepMergeOptions);
         return result;
@@ -51526,9 +58316,9 @@ var Context = class {
   }
 };
 
-// ../../work/main/node_modules/@octokit/webhooks-methods/dist-node/index.js
-import { createHmac } from "node:crypto";
-import { timingSafeEqual } from "node:crypto";
+// node_modules/@octokit/webhooks-methods/dist-node/index.js
+import { createHmac as createHmac2 } from "node:crypto";
+import { timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 import { Buffer as Buffer2 } from "node:buffer";
 var VERSION = "6.0.0";
 async function sign(secret, payload) {
@@ -51541,7 +58331,7 @@ async function sign(secret, payload) {
     throw new TypeError("[@octokit/webhooks-methods] payload must be a string");
   }
   const algorithm = "sha256";
-  return `${algorithm}=${createHmac(algorithm, secret).update(payload).digest("hex")}`;
+  return `${algorithm}=${createHmac2(algorithm, secret).update(payload).digest("hex")}`;
 }
 sign.VERSION = VERSION;
 async function verify(secret, eventPayload, signature) {
@@ -51560,7 +58350,7 @@ async function verify(secret, eventPayload, signature) {
   if (signatureBuffer.length !== verificationBuffer.length) {
     return false;
   }
-  return timingSafeEqual(signatureBuffer, verificationBuffer);
+  return timingSafeEqual2(signatureBuffer, verificationBuffer);
 }
 verify.VERSION = VERSION;
 async function verifyWithFallback(secret, payload, signature, additionalSecrets) {
@@ -51579,7 +58369,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// ../../work/main/node_modules/@octokit/webhooks/dist-bundle/index.js
+// node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -52110,20 +58900,20 @@ async function verifyAndReceive(state, event) {
     payload
   });
 }
-function normalizeTrailingSlashes(path2) {
-  let i2 = path2.length;
+function normalizeTrailingSlashes(path3) {
+  let i2 = path3.length;
   if (i2 === 0) {
     return "/";
   }
   while (i2 > 0) {
-    if (path2.charCodeAt(--i2) !== 47) {
+    if (path3.charCodeAt(--i2) !== 47) {
       break;
     }
   }
   if (i2 === -1) {
     return "/";
   }
-  return path2.slice(0, i2 + 1);
+  return path3.slice(0, i2 + 1);
 }
 var isApplicationJsonRE = /^\s*(application\/json)\s*(?:;|$)/u;
 var WEBHOOK_HEADERS = [
@@ -52324,7 +59114,7 @@ function getPayloadFromRequestStream(request2) {
   });
 }
 function createNodeMiddleware(webhooks, {
-  path: path2 = "/api/github/webhooks",
+  path: path3 = "/api/github/webhooks",
   log = createLogger(),
   timeout = 9e3
 } = {}) {
@@ -52333,7 +59123,7 @@ function createNodeMiddleware(webhooks, {
     getRequestHeader,
     getPayload
   })(webhooks, {
-    path: path2,
+    path: path3,
     log,
     timeout
   });
@@ -52369,7 +59159,7 @@ var Webhooks = class {
   }
 };
 
-// ../../work/main/node_modules/toad-cache/dist/toad-cache.mjs
+// node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max2, ttlInMsecs) {
   if (typeof max2 !== "number" || !Number.isInteger(max2) || max2 < 0) {
     throw new Error("Invalid max value");
@@ -52507,7 +59297,7 @@ var LruObject = class {
   }
 };
 
-// ../../work/main/node_modules/probot/lib/helpers/create-deferred-promise.js
+// node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
   let resolve3;
   let reject;
@@ -52518,7 +59308,7 @@ function createDeferredPromise() {
   return { promise: promise2, resolve: resolve3, reject };
 }
 
-// ../../work/main/node_modules/probot/lib/octokit/get-authenticated-octokit.js
+// node_modules/probot/lib/octokit/get-authenticated-octokit.js
 async function getAuthenticatedOctokit(options2) {
   const { octokit, log, installationId } = options2;
   if (!installationId)
@@ -52546,13 +59336,13 @@ async function getAuthenticatedOctokit(options2) {
   });
 }
 
-// ../../work/main/node_modules/probot/lib/helpers/get-log.js
+// node_modules/probot/lib/helpers/get-log.js
 var import_pino = __toESM(require_pino(), 1);
 
-// ../../work/main/node_modules/@probot/pino/index.js
+// node_modules/@probot/pino/index.js
 import { Transform } from "node:stream";
 
-// ../../work/main/node_modules/npx-import-light/index.js
+// node_modules/npx-import-light/index.js
 import { exec } from "node:child_process";
 import { builtinModules, createRequire as createRequire2 } from "node:module";
 import { platform as osPlatform } from "node:os";
@@ -52571,7 +59361,7 @@ var emitPath = osPlatform() === "win32" ? `set PATH` : `printenv PATH`;
 var isTempPath = RegExp.prototype.test.bind(
   osPlatform() === "win32" ? /\\npm[-\\]+cache\\_npx\\/ : /\/\.npm\/_npx\//
 );
-var splitPathEnvVar = osPlatform() === "win32" ? (path2) => path2.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path2) => path2.split(":");
+var splitPathEnvVar = osPlatform() === "win32" ? (path3) => path3.replace(/^PATH=/i, "").replace(/\\\\\\\\/g, "\\\\").replace(/\\r\\n/g, ";").split(";") : (path3) => path3.split(":");
 var getTempPath = (stdout) => {
   const paths = splitPathEnvVar(stdout);
   const tempPath = paths.find(isTempPath);
@@ -52650,7 +59440,7 @@ async function processPackageParameter(pkg) {
   const packageNames = [];
   const packages = [];
   for (const p of Array.isArray(pkg) ? pkg : [pkg]) {
-    const { raw, scope, name, packageName, nameWithPath, version: version2, cli, path: path2 } = parsePackage(p);
+    const { raw, scope, name, packageName, nameWithPath, version: version2, cli, path: path3 } = parsePackage(p);
     if (packageNames.includes(name)) {
       throw new Error(
         `cannot import the same package twice! Got: '${p}' but already saw '${name}' earlier!`
@@ -52662,7 +59452,7 @@ async function processPackageParameter(pkg) {
       name,
       nameWithPath,
       packageName,
-      path: path2,
+      path: path3,
       raw,
       scope,
       version: version2,
@@ -52686,12 +59476,12 @@ function parsePackage(pkg) {
     packageName,
     version2 = "latest",
     // Default to 'latest' if no version is specified
-    path2 = ""
+    path3 = ""
   ] = packageWithVersionRE.exec(pkg) || [];
   if (match === null) {
     throw new TypeError(`can't import invalid package name: parsed name '${pkg}' from '${pkg}'`);
   }
-  const nameWithPath = `${name}${path2}`;
+  const nameWithPath = `${name}${path3}`;
   const cli = cliEscapeCharsRE.test(version2) ? `'${name}@${version2}'` : `${name}@${version2}`;
   if (name.length === 0 || name.length > 214 || name === "favicon.ico" || name === "node_modules") {
     throw new TypeError(`can't import invalid package name: parsed name '${name}' from '${pkg}'`);
@@ -52704,7 +59494,7 @@ function parsePackage(pkg) {
     name,
     nameWithPath,
     packageName,
-    path: path2,
+    path: path3,
     raw: pkg,
     scope,
     version: version2
@@ -52753,7 +59543,7 @@ function isRunningInPackageRunner() {
   return process.env.npm_lifecycle_event === "npx" || process.env.npm_lifecycle_event === "bunx";
 }
 
-// ../../work/main/node_modules/@probot/pino/index.js
+// node_modules/@probot/pino/index.js
 var import_pino_pretty = __toESM(require_pino_pretty(), 1);
 var LEVEL_MAP = {
   10: "trace",
@@ -52900,7 +59690,7 @@ function toSentryError(data) {
   return error62;
 }
 
-// ../../work/main/node_modules/probot/lib/helpers/get-log.js
+// node_modules/probot/lib/helpers/get-log.js
 async function getLog(options2 = {}) {
   const { level, logMessageKey, ...getTransformStreamOptions } = options2;
   const pinoOptions = {
@@ -52913,7 +59703,7 @@ async function getLog(options2 = {}) {
   return (0, import_pino.default)(pinoOptions, transform2);
 }
 
-// ../../work/main/node_modules/universal-user-agent/index.js
+// node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -52924,7 +59714,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// ../../work/main/node_modules/@octokit/endpoint/dist-bundle/index.js
+// node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION2 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -53237,7 +60027,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// ../../work/main/node_modules/content-type/dist/index.js
+// node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -53421,7 +60211,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// ../../work/main/node_modules/json-with-bigint/json-with-bigint.js
+// node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -53756,7 +60546,7 @@ var JSONParse = (text4, reviver) => {
   }
 };
 
-// ../../work/main/node_modules/@octokit/request-error/dist-src/index.js
+// node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -53795,7 +60585,7 @@ var RequestError = class extends Error {
   }
 };
 
-// ../../work/main/node_modules/@octokit/request/dist-bundle/index.js
+// node_modules/@octokit/request/dist-bundle/index.js
 var VERSION3 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -53977,7 +60767,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// ../../work/main/node_modules/before-after-hook/lib/register.js
+// node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -54000,7 +60790,7 @@ function register(state, name, method, options2) {
   });
 }
 
-// ../../work/main/node_modules/before-after-hook/lib/add.js
+// node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -54035,7 +60825,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// ../../work/main/node_modules/before-after-hook/lib/remove.js
+// node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -54049,7 +60839,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// ../../work/main/node_modules/before-after-hook/index.js
+// node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook7, state, name) {
@@ -54083,7 +60873,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// ../../work/main/node_modules/@octokit/graphql/dist-bundle/index.js
+// node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -54120,9 +60910,9 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options2) {
+function graphql(request2, query2, options2) {
   if (options2) {
-    if (typeof query === "string" && "query" in options2) {
+    if (typeof query2 === "string" && "query" in options2) {
       return Promise.reject(
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
@@ -54136,7 +60926,7 @@ function graphql(request2, query, options2) {
       );
     }
   }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options2) : query;
+  const parsedOptions = typeof query2 === "string" ? Object.assign({ query: query2 }, options2) : query2;
   const requestOptions = Object.keys(
     parsedOptions
   ).reduce((result, key) => {
@@ -54171,8 +60961,8 @@ function graphql(request2, query, options2) {
 }
 function withDefaults3(request2, newDefaults) {
   const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options2) => {
-    return graphql(newRequest, query, options2);
+  const newApi = (query2, options2) => {
+    return graphql(newRequest, query2, options2);
   };
   return Object.assign(newApi, {
     defaults: withDefaults3.bind(null, newRequest),
@@ -54193,7 +60983,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// ../../work/main/node_modules/@octokit/auth-token/dist-bundle/index.js
+// node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -54238,10 +61028,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// ../../work/main/node_modules/@octokit/core/dist-src/version.js
+// node_modules/@octokit/core/dist-src/version.js
 var VERSION5 = "7.0.8";
 
-// ../../work/main/node_modules/@octokit/core/dist-src/index.js
+// node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -54375,10 +61165,10 @@ var Octokit = class {
   auth;
 };
 
-// ../../work/main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
+// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
 var VERSION6 = "6.0.3";
 
-// ../../work/main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
+// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
 function enterpriseCompatibility(octokit) {
   octokit.hook.wrap("request", async (request2, options2) => {
     if (/\/orgs\/[^/]+\/teams/.test(options2.url)) {
@@ -54409,7 +61199,7 @@ function enterpriseCompatibility(octokit) {
 }
 enterpriseCompatibility.VERSION = VERSION6;
 
-// ../../work/main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -54525,10 +61315,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION7;
 
-// ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION8 = "17.0.0";
 
-// ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -56820,7 +63610,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -56943,7 +63733,7 @@ function decorate(octokit, scope, methodName, defaults3, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -56960,7 +63750,7 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION8;
 
-// ../../work/main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION9 = "0.0.0-development";
 function isRequestError(error62) {
@@ -57034,7 +63824,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION9;
 
-// ../../work/main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION10 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -57104,7 +63894,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path2) => path2.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path3) => path3.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -57264,17 +64054,17 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION10;
 throttling.triggersNotification = triggersNotification;
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/version.js
+// node_modules/@probot/octokit-plugin-config/dist-src/version.js
 var VERSION11 = "4.1.0";
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
+// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml2 = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
-async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
-  const fileExtension = path2.split(".").pop().toLowerCase();
+async function getConfigFile(octokit, { owner, repo, path: path3, ref }) {
+  const fileExtension = path3.split(".").pop().toLowerCase();
   if (!SUPPORTED_FILE_EXTENSIONS.includes(fileExtension)) {
     throw new Error(
-      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path2}")`
+      `[@probot/octokit-plugin-config] .${fileExtension} extension is not support for configuration (path: "${path3}")`
     );
   }
   const endpoint2 = {
@@ -57282,7 +64072,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
     url: "/repos/{owner}/{repo}/contents/{path}",
     owner,
     repo,
-    path: path2,
+    path: path3,
     mediaType: {
       format: "raw"
     },
@@ -57293,7 +64083,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
   const emptyConfigResult = {
     owner,
     repo,
-    path: path2,
+    path: path3,
     url: url2,
     config: null
   };
@@ -57344,14 +64134,14 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
   };
 }
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
+// node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
 var EXTENDS_REGEX = new RegExp(
   "^(?:([a-z\\d](?:[a-z\\d]|-(?=[a-z\\d])){0,38})/)?([-_.\\w\\d]+)(?::([-_./\\w\\d]+\\.ya?ml))?$",
   "i"
 );
 function extendsToGetContentParams({
   owner,
-  path: path2,
+  path: path3,
   url: url2,
   extendsValue
 }) {
@@ -57371,16 +64161,16 @@ function extendsToGetContentParams({
   return {
     owner: match[1] || owner,
     repo: match[2],
-    path: match[3] || path2
+    path: match[3] || path3
   };
 }
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
-async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
+// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
+async function getConfigFiles(octokit, { owner, repo, path: path3, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
     repo,
-    path: path2,
+    path: path3,
     ref: branch
   });
   const files = [requestedRepoFile];
@@ -57391,7 +64181,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
     const defaultRepoConfig = await getConfigFile(octokit, {
       owner,
       repo: ".github",
-      path: path2
+      path: path3
     });
     files.push(defaultRepoConfig);
   }
@@ -57401,7 +64191,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   }
   let extendConfigOptions = extendsToGetContentParams({
     owner,
-    path: path2,
+    path: path3,
     url: file2.url,
     extendsValue: file2.config._extends
   });
@@ -57414,7 +64204,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
     }
     extendConfigOptions = extendsToGetContentParams({
       owner,
-      path: path2,
+      path: path3,
       url: extendRepoConfig.url,
       extendsValue: extendRepoConfig.config._extends
     });
@@ -57430,12 +64220,12 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   } while (true);
 }
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
-async function composeConfigGet(octokit, { owner, repo, defaults: defaults3, path: path2, branch }) {
+// node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
+async function composeConfigGet(octokit, { owner, repo, defaults: defaults3, path: path3, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
     repo,
-    path: path2,
+    path: path3,
     branch
   });
   const configs = files.map((file2) => file2.config).reverse().filter(Boolean);
@@ -57445,7 +64235,7 @@ async function composeConfigGet(octokit, { owner, repo, defaults: defaults3, pat
   };
 }
 
-// ../../work/main/node_modules/@probot/octokit-plugin-config/dist-src/index.js
+// node_modules/@probot/octokit-plugin-config/dist-src/index.js
 function config2(octokit) {
   return {
     config: {
@@ -57457,7 +64247,7 @@ function config2(octokit) {
 }
 config2.VERSION = VERSION11;
 
-// ../../work/main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth2(reason) {
   return {
     type: "unauthenticated",
@@ -57522,7 +64312,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
-// ../../work/main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -57754,7 +64544,7 @@ async function deleteAuthorization(options2) {
   );
 }
 
-// ../../work/main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options2) {
   const cachedAuthentication = getCachedAuthentication(state, options2.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -57877,7 +64667,7 @@ function createOAuthDeviceAuth(options2) {
   });
 }
 
-// ../../work/main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION13 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -58059,7 +64849,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION13;
 
-// ../../work/main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth5(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -58137,7 +64927,7 @@ function createOAuthAppAuth(options2) {
   });
 }
 
-// ../../work/main/node_modules/universal-github-app-jwt/lib/utils.js
+// node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -58176,7 +64966,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// ../../work/main/node_modules/universal-github-app-jwt/lib/crypto-node.js
+// node_modules/universal-github-app-jwt/lib/crypto-node.js
 import { subtle } from "node:crypto";
 import { createPrivateKey as createPrivateKey2 } from "node:crypto";
 function convertPrivateKey(privateKey) {
@@ -58187,7 +64977,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// ../../work/main/node_modules/universal-github-app-jwt/lib/get-token.js
+// node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -58224,7 +65014,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// ../../work/main/node_modules/universal-github-app-jwt/index.js
+// node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -58250,7 +65040,7 @@ async function githubAppJwt({
   };
 }
 
-// ../../work/main/node_modules/@octokit/auth-app/dist-node/index.js
+// node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -58479,7 +65269,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     data: {
       token,
       expires_at: expiresAt,
-      repositories,
+      repositories: repositories2,
       permissions: permissionsOptional,
       repository_selection: repositorySelectionOptional,
       single_file: singleFileName
@@ -58490,8 +65280,8 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
   );
   const permissions = permissionsOptional || {};
   const repositorySelection = repositorySelectionOptional || "all";
-  const repositoryIds = repositories ? repositories.map((r) => r.id) : void 0;
-  const repositoryNames = repositories ? repositories.map((repo) => repo.name) : void 0;
+  const repositoryIds = repositories2 ? repositories2.map((r) => r.id) : void 0;
+  const repositoryNames = repositories2 ? repositories2.map((repo) => repo.name) : void 0;
   const createdAt = (/* @__PURE__ */ new Date()).toISOString();
   const cacheOptions = {
     token,
@@ -58709,7 +65499,7 @@ function createAppAuth(options2) {
   });
 }
 
-// ../../work/main/node_modules/octokit-auth-probot/dist-node/index.js
+// node_modules/octokit-auth-probot/dist-node/index.js
 async function auth7(state, options2) {
   if (options2.type !== "event-octokit") {
     if (state.type === "token" && options2.type === "installation" && options2.factory) {
@@ -58800,7 +65590,7 @@ function createProbotAuthFn(options2) {
 createProbotAuthFn.VERSION = VERSION16;
 var createProbotAuth = createProbotAuthFn;
 
-// ../../work/main/node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
+// node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
@@ -58817,10 +65607,10 @@ function probotRequestLogging(octokit) {
   });
 }
 
-// ../../work/main/node_modules/probot/lib/version.js
+// node_modules/probot/lib/version.js
 var VERSION17 = "14.3.2";
 
-// ../../work/main/node_modules/probot/lib/octokit/probot-octokit.js
+// node_modules/probot/lib/octokit/probot-octokit.js
 var defaultOptions = {
   authStrategy: createProbotAuth,
   throttle: {
@@ -58847,7 +65637,7 @@ var ProbotOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpoint
   return options2;
 });
 
-// ../../work/main/node_modules/probot/lib/octokit/get-octokit-throttle-options.js
+// node_modules/probot/lib/octokit/get-octokit-throttle-options.js
 var import_bottleneck = __toESM(require_lib3(), 1);
 async function getOctokitThrottleOptions(options2) {
   const { log, redisConfig } = options2;
@@ -58883,7 +65673,7 @@ async function getRedisClient({ redisConfig }) {
     return new Redis(redisConfig);
 }
 
-// ../../work/main/node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
+// node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
 async function getProbotOctokitWithDefaults(options2) {
   const authOptions = options2.githubToken ? {
     token: options2.githubToken,
@@ -58931,7 +65721,7 @@ async function getProbotOctokitWithDefaults(options2) {
   });
 }
 
-// ../../work/main/node_modules/probot/lib/helpers/get-error-handler.js
+// node_modules/probot/lib/helpers/get-error-handler.js
 function getErrorHandler(log) {
   return (error62) => {
     const errors = error62 instanceof AggregateError ? error62.errors : [error62];
@@ -58954,7 +65744,7 @@ function getErrorHandler(log) {
   };
 }
 
-// ../../work/main/node_modules/probot/lib/octokit/octokit-webhooks-transform.js
+// node_modules/probot/lib/octokit/octokit-webhooks-transform.js
 async function webhookTransform(options2, event) {
   const octokit = await options2.octokit.auth({
     type: "event-octokit",
@@ -58964,7 +65754,7 @@ async function webhookTransform(options2, event) {
   return new Context(event, octokit, log);
 }
 
-// ../../work/main/node_modules/probot/lib/octokit/get-webhooks.js
+// node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
   const webhooks = new Webhooks({
     log: options2.log,
@@ -58975,14 +65765,14 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// ../../work/main/node_modules/probot/lib/server/handlers/http-logger.js
+// node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
 
-// ../../work/main/node_modules/probot/lib/server/server.js
+// node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
 
-// ../../work/main/node_modules/probot/lib/probot.js
+// node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
 var INITIALIZING = 1;
 var INITIALIZED = 2;
@@ -59099,11 +65889,11 @@ var Probot = class {
       return this.#state.initializedPromise.promise;
     }
   }
-  async getNodeMiddleware({ log, path: path2 } = {}) {
+  async getNodeMiddleware({ log, path: path3 } = {}) {
     await this.#initialize();
     return createNodeMiddleware(this.#state.webhooks, {
       log: log || this.#state.log,
-      path: path2 || this.#state.webhookPath
+      path: path3 || this.#state.webhookPath
     });
   }
   async auth(installationId) {
@@ -59191,14 +65981,14 @@ var Probot = class {
   }
 };
 
-// ../../work/main/node_modules/probot/lib/manifest-creation.js
+// node_modules/probot/lib/manifest-creation.js
 var import_yaml3 = __toESM(require_dist(), 1);
 
-// ../../work/main/node_modules/probot/lib/helpers/get-payload.js
+// node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode4 = textDecoder2.decode.bind(textDecoder2);
 
-// ../../work/main/node_modules/@probot/get-private-key/dist-bundle/index.js
+// node_modules/@probot/get-private-key/dist-bundle/index.js
 import { resolve as resolve2 } from "node:path";
 import { existsSync, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 var VERSION18 = "0.0.0-development";
@@ -59260,7 +66050,7 @@ function getPrivateKey(options2 = {}) {
       );
     }
   }
-  const pemFiles = readdirSync(cwd).filter((path2) => path2.endsWith(".pem"));
+  const pemFiles = readdirSync(cwd).filter((path3) => path3.endsWith(".pem"));
   if (pemFiles.length > 1) {
     const paths = pemFiles.join(", ");
     throw new Error(
@@ -59287,7 +66077,7 @@ ${end}`;
 }
 getPrivateKey.VERSION = VERSION18;
 
-// ../../work/main/node_modules/probot/lib/create-probot.js
+// node_modules/probot/lib/create-probot.js
 var DEFAULTS2 = {
   APP_ID: "",
   WEBHOOK_SECRET: "",
@@ -59333,6 +66123,80 @@ function createProbot({ overrides = {}, defaults: defaults3 = {}, env = process.
   });
 }
 
+// app/logging/pino.ts
+var import_pino3 = __toESM(require_pino(), 1);
+function scopeLogs(log) {
+  const holder = log;
+  const previous = holder[import_pino3.default.symbols.mixinSym];
+  holder[import_pino3.default.symbols.mixinSym] = (merge5, level, logger) => ({
+    ...previous?.(merge5, level, logger) ?? {},
+    ...logScope()
+  });
+}
+
+// app/metrics/octokit.ts
+var MEASURED = /* @__PURE__ */ Symbol("ai-orchestrator.measured");
+function routeOf(url2) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url2)) return "(next page)";
+  const path3 = url2.split("?")[0] ?? url2;
+  return path3.split("/").map((segment) => /^\d+$/.test(segment) ? "{id}" : segment).join("/");
+}
+function measured(kind, handler2, metrics) {
+  if (typeof handler2 !== "function" || handler2[MEASURED] === true) return handler2;
+  const inner = handler2;
+  const count3 = (retryAfter, decision) => {
+    const wait2 = Boolean(decision);
+    metrics.rateLimits.inc({ kind, decision: wait2 ? "wait" : "give_up" });
+    if (wait2 && Number.isFinite(retryAfter) && retryAfter > 0)
+      metrics.rateLimitWait.inc({ kind }, retryAfter);
+  };
+  const wrapped = (retryAfter, options2, octokit, retryCount) => {
+    const decision = inner(retryAfter, options2, octokit, retryCount);
+    if (decision instanceof Promise)
+      return decision.then((value) => {
+        count3(retryAfter, value);
+        return value;
+      });
+    count3(retryAfter, decision);
+    return decision;
+  };
+  return Object.assign(wrapped, { [MEASURED]: true });
+}
+function measuredThrottle(throttle, metrics) {
+  if (typeof throttle !== "object" || throttle === null) return throttle;
+  const options2 = throttle;
+  return {
+    ...options2,
+    onRateLimit: measured("primary", options2.onRateLimit, metrics),
+    onSecondaryRateLimit: measured("secondary", options2.onSecondaryRateLimit, metrics)
+  };
+}
+function instrumentOctokit(Base, metrics) {
+  const Plugged = Base.plugin((octokit) => {
+    octokit.hook.wrap("request", async (request2, options2) => {
+      const started = performance.now();
+      const method = options2.method;
+      let status2 = 0;
+      try {
+        const response = await request2(options2);
+        status2 = response.status;
+        return response;
+      } catch (error62) {
+        status2 = statusOf(error62) ?? 0;
+        throw error62;
+      } finally {
+        metrics.githubRequests.inc({ method, route: routeOf(options2.url), status: String(status2) });
+        metrics.githubRequestDuration.observe({ method }, (performance.now() - started) / 1e3);
+      }
+    });
+    return {};
+  });
+  return Plugged.defaults((instance) => ({
+    ...instance,
+    throttle: measuredThrottle(instance.throttle, metrics)
+  }));
+}
+
 // app/probot.ts
 var LOGGING_VARIABLES = ["LOG_FORMAT", "LOG_LEVEL_IN_STRING", "LOG_MESSAGE_KEY"];
 async function createAppProbot(config3, options2) {
@@ -59341,6 +66205,7 @@ async function createAppProbot(config3, options2) {
     const value = options2.env[name];
     if (value !== void 0) env[name] = value;
   }
+  const Octokit2 = options2.metrics === void 0 ? options2.Octokit : instrumentOctokit(options2.Octokit ?? ProbotOctokit, options2.metrics);
   const overrides = {
     appId: config3.appId,
     privateKey: config3.privateKey,
@@ -59348,10 +66213,12 @@ async function createAppProbot(config3, options2) {
     baseUrl: config3.baseUrl,
     // Probot's type lacks pino's 'silent', which its logger (pino) accepts.
     logLevel: config3.logLevel,
-    ...options2.Octokit === void 0 ? {} : { Octokit: options2.Octokit }
+    ...Octokit2 === void 0 ? {} : { Octokit: Octokit2 },
+    ...options2.log === void 0 ? {} : { log: options2.log }
   };
-  const probot = createProbot({ env, overrides });
-  return probot.ready();
+  const probot = await createProbot({ env, overrides }).ready();
+  scopeLogs(probot.log);
+  return probot;
 }
 
 // app/queue/delivery-queue.ts
@@ -59402,9 +66269,9 @@ var LaneScheduler = class {
   }
   /** Tasks pushed and not started yet. */
   get pending() {
-    let count2 = 0;
-    for (const tasks of this.queued.values()) count2 += tasks.length;
-    return count2;
+    let count3 = 0;
+    for (const tasks of this.queued.values()) count3 += tasks.length;
+    return count3;
   }
   /** Queues `task` at the end of `lane`. After `stop`, it is never started. */
   push(lane, task) {
@@ -59493,6 +66360,7 @@ var DeliveryQueue = class {
   store;
   probot;
   log;
+  metrics;
   leaseMs;
   maxAttempts;
   lanes;
@@ -59505,6 +66373,7 @@ var DeliveryQueue = class {
     this.store = options2.store;
     this.probot = options2.probot;
     this.log = options2.log;
+    this.metrics = options2.metrics;
     this.owner = options2.owner ?? `app-${randomUUID2()}`;
     this.leaseMs = options2.leaseMs ?? 6e4;
     this.maxAttempts = options2.maxAttempts ?? 3;
@@ -59532,6 +66401,8 @@ var DeliveryQueue = class {
       this.leaseMs
     );
     if (claim2 === "new") this.schedule(delivery.id, lane);
+    else
+      this.metrics?.delivered(action === null ? delivery.event : `${delivery.event}.${action}`, "duplicate");
     return claim2;
   }
   /**
@@ -59601,7 +66472,11 @@ var DeliveryQueue = class {
     let error62 = null;
     try {
       const payload = JSON.parse(pending.payload);
-      await this.probot.receive(toWebhookEvent(pending.id, pending.event, payload));
+      const event = pending.action === null ? pending.event : `${pending.event}.${pending.action}`;
+      await withLogScope(
+        { delivery: pending.id, event },
+        () => this.probot.receive(toWebhookEvent(pending.id, pending.event, payload))
+      );
     } catch (failure2) {
       outcome = "failed";
       error62 = describeError2(failure2);
@@ -59617,6 +66492,7 @@ var DeliveryQueue = class {
       attempt: pending.attempts,
       ms: Math.round(elapsedMs)
     };
+    if (recorded) this.metrics?.delivered(fields.event, outcome, elapsedMs / 1e3);
     if (!recorded) {
       this.log.warn(fields, "delivery outcome not recorded: another instance took it over meanwhile");
     } else if (outcome === "failed") {
@@ -59648,60 +66524,8 @@ var DeliveryQueue = class {
 // app/server/server.ts
 import { createServer } from "node:http";
 
-// app/server/respond.ts
-function sendJson(res, status2, body2, headers = {}) {
-  const text4 = JSON.stringify(body2);
-  res.writeHead(status2, {
-    ...headers,
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text4)
-  });
-  res.end(text4);
-}
-
-// app/server/body.ts
-function readBody(req, maxBytes) {
-  return new Promise((resolve3, reject) => {
-    let chunks = [];
-    let received = 0;
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-    };
-    const onData = (chunk) => {
-      received += chunk.length;
-      if (received > maxBytes) {
-        cleanup();
-        req.pause();
-        chunks = [];
-        resolve3({ kind: "too-large", received });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve3({ kind: "complete", body: Buffer.concat(chunks, received) });
-    };
-    const onError = (error62) => {
-      cleanup();
-      reject(error62);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error(`request closed after ${received} bytes, before the end of its body`));
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
-  });
-}
-
 // app/server/signature.ts
-import { createHmac as createHmac2, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual3 } from "node:crypto";
 var SIGNATURE = /^sha256=([0-9a-fA-F]{64})$/;
 function isSha256Signature(header2) {
   return SIGNATURE.test(header2);
@@ -59709,9 +66533,9 @@ function isSha256Signature(header2) {
 function verifySignature(secret, body2, header2) {
   const match = SIGNATURE.exec(header2);
   if (match?.[1] === void 0) return false;
-  const expected = createHmac2("sha256", secret).update(body2).digest();
+  const expected = createHmac3("sha256", secret).update(body2).digest();
   const given = Buffer.from(match[1], "hex");
-  return given.length === expected.length && timingSafeEqual2(given, expected);
+  return given.length === expected.length && timingSafeEqual3(given, expected);
 }
 
 // app/server/webhook.ts
@@ -59770,7 +66594,7 @@ function parsePayload(body2) {
 }
 function refuseTooLarge(req, res, message) {
   res.on("finish", () => req.socket.destroy());
-  sendJson(res, 413, { message }, { connection: "close" });
+  sendJson2(res, 413, { message }, { connection: "close" });
 }
 async function handleWebhook(req, res, options2) {
   const { log } = options2;
@@ -59778,7 +66602,7 @@ async function handleWebhook(req, res, options2) {
   if ("status" in checked) {
     log.warn({ status: checked.status }, `webhook refused: ${checked.message}`);
     if (checked.status === 413) refuseTooLarge(req, res, checked.message);
-    else sendJson(res, checked.status, { message: checked.message });
+    else sendJson2(res, checked.status, { message: checked.message });
     return;
   }
   const { event, id, signature } = checked;
@@ -59798,14 +66622,14 @@ async function handleWebhook(req, res, options2) {
   if (!verifySignature(options2.secret, read.body, signature)) {
     const message = "X-Hub-Signature-256 does not match the body and the webhook secret";
     log.warn({ delivery: id, event, status: 400 }, `webhook refused: ${message}`);
-    sendJson(res, 400, { message });
+    sendJson2(res, 400, { message });
     return;
   }
   const body2 = read.body.toString("utf8");
   const parsed = parsePayload(body2);
   if ("refusal" in parsed) {
     log.warn({ delivery: id, event, status: 400 }, `webhook refused: ${parsed.refusal}`);
-    sendJson(res, 400, { message: parsed.refusal });
+    sendJson2(res, 400, { message: parsed.refusal });
     return;
   }
   const { payload } = parsed;
@@ -59814,16 +66638,16 @@ async function handleWebhook(req, res, options2) {
     claim2 = await options2.accept({ id, event, payload, body: body2 });
   } catch (error62) {
     log.error({ delivery: id, event, err: error62 }, "webhook delivery could not be recorded");
-    sendJson(res, 500, { message: "the delivery could not be recorded; nothing was done: redeliver it" });
+    sendJson2(res, 500, { message: "the delivery could not be recorded; nothing was done: redeliver it" });
     return;
   }
   if (claim2 === "duplicate") {
     log.info({ delivery: id, event }, "webhook redelivery ignored: this delivery id was received before");
-    sendJson(res, 200, { delivery: id, status: "duplicate" });
+    sendJson2(res, 200, { delivery: id, status: "duplicate" });
     return;
   }
   log.debug({ delivery: id, event }, "webhook accepted");
-  sendJson(res, 202, { delivery: id, status: "accepted" });
+  sendJson2(res, 202, { delivery: id, status: "accepted" });
 }
 
 // app/server/server.ts
@@ -59839,7 +66663,7 @@ var AppServer = class {
       (req, res) => {
         this.route(req, res).catch((error62) => {
           options2.log.error({ err: error62, url: req.url }, "request failed");
-          if (!res.headersSent) sendJson(res, 500, { message: "internal error" });
+          if (!res.headersSent) sendJson2(res, 500, { message: "internal error" });
           else res.destroy();
         });
       }
@@ -59850,14 +66674,15 @@ var AppServer = class {
   webhookPath;
   stopping = false;
   async route(req, res) {
-    const path2 = (req.url ?? "/").split("?")[0];
-    if (path2 === this.webhookPath && req.method === "POST") {
+    const path3 = (req.url ?? "/").split("?")[0];
+    if (path3 === this.webhookPath && req.method === "POST") {
       await handleWebhook(req, res, this.options);
-    } else if (path2 === HEALTH_PATH && (req.method === "GET" || req.method === "HEAD")) {
-      if (this.stopping) sendJson(res, 503, { status: "stopping" });
-      else sendJson(res, 200, { status: "ok" });
+    } else if (path3 === HEALTH_PATH && (req.method === "GET" || req.method === "HEAD")) {
+      if (this.stopping) sendJson2(res, 503, { status: "stopping" });
+      else sendJson2(res, 200, { status: "ok" });
     } else {
-      sendJson(res, 404, { message: `Unknown route: ${req.method ?? ""} ${path2 ?? ""}` });
+      for (const route of this.options.routes ?? []) if (await route(req, res, path3 ?? "/")) return;
+      sendJson2(res, 404, { message: `Unknown route: ${req.method ?? ""} ${path3 ?? ""}` });
     }
   }
   /** Starts listening; resolves with the base URL (`http://host:port`) once it does. */
@@ -59906,6 +66731,12 @@ async function closeHandlers(handlers, timeoutMs, probot) {
     clearTimeout(timer);
   }
 }
+function storeOnlyOperations(store) {
+  return {
+    heartbeat: () => ({ enabled: false, intervalMinutes: 0, last: null }),
+    setPaused: (repository, paused, actor) => recordPause(store, repository, { paused, actor, source: "web-dashboard" })
+  };
+}
 async function startApp(options2) {
   const { config: config3 } = options2;
   const ownsStore = options2.store === void 0;
@@ -59914,16 +66745,21 @@ async function startApp(options2) {
   let queue;
   let handlers;
   try {
+    const metrics = new AppMetrics();
+    metrics.trackStore(store);
     const probot = await createAppProbot(config3, {
       env: options2.env ?? process.env,
-      ...options2.Octokit === void 0 ? {} : { Octokit: options2.Octokit }
+      metrics,
+      ...options2.Octokit === void 0 ? {} : { Octokit: options2.Octokit },
+      ...options2.log === void 0 ? {} : { log: options2.log }
     });
-    handlers = options2.app({ store, config: config3 });
+    handlers = options2.app({ store, config: config3, metrics });
     await probot.load(handlers);
     queue = new DeliveryQueue({
       store,
       probot,
       log: probot.log.child({ name: "queue" }),
+      metrics,
       ...options2.queue
     });
     const accepting = queue;
@@ -59931,7 +66767,17 @@ async function startApp(options2) {
       secret: config3.webhookSecret,
       maxBodyBytes: options2.maxBodyBytes ?? MAX_BODY_BYTES,
       accept: (delivery) => accepting.accept(delivery),
-      log: probot.log.child({ name: "ingress" })
+      log: probot.log.child({ name: "ingress" }),
+      routes: [
+        metricsRoute(metrics, config3.metricsToken),
+        dashboardRoute({
+          token: config3.dashboardToken,
+          store,
+          web: githubWebUrl(config3.baseUrl),
+          operations: handlers.operations ?? storeOnlyOperations(store),
+          log: probot.log.child({ name: "dashboard" })
+        })
+      ]
     });
     await queue.start();
     const url2 = await server.listen(config3.port, config3.host);
@@ -59948,6 +66794,8 @@ async function startApp(options2) {
       probot,
       store,
       queue,
+      metrics,
+      handlers: loaded,
       stop: () => stopping ??= stop()
     };
   } catch (error62) {

@@ -8,8 +8,9 @@
  */
 import { transition } from '../../core/workflow.js';
 import type { Effect, WorkflowEvent, WorkItem, WorkState } from '../../core/workflow.js';
+import { withLogScope } from '../logging/scope.js';
 import { DispatchNotPendingError, VersionConflictError } from '../store/index.js';
-import type { NewDispatch, NewUsage, WorkItemRecord } from '../store/index.js';
+import type { DispatchRecord, NewDispatch, NewUsage, WorkItemRecord } from '../store/index.js';
 import { documentOf, MAX_CONFLICT_RETRIES } from './document.js';
 import type { ItemDocument, OutboxEffect, OutboxEntry } from './document.js';
 import type { RepoEnv } from './env.js';
@@ -37,18 +38,30 @@ export type ApplyOutcome =
   | { kind: 'duplicate' };
 
 /** Feeds `event` to the item `itemId` and stores the outcome (see the module doc). */
-export async function applyEvent(
+export function applyEvent(
   env: RepoEnv,
   itemId: string,
   event: WorkflowEvent,
   options: ApplyOptions = {},
+): Promise<ApplyOutcome> {
+  return withLogScope({ item: itemId }, () => apply(env, itemId, event, options));
+}
+
+async function apply(
+  env: RepoEnv,
+  itemId: string,
+  event: WorkflowEvent,
+  options: ApplyOptions,
 ): Promise<ApplyOutcome> {
   for (let attempt = 0; ; attempt += 1) {
     const record = await env.store.workItems.get(itemId);
     if (record === null) throw new Error(`work item ${itemId} not found`);
     const before = documentOf(record);
     const result = transition(before.item, event, env.policy);
-    if (!result.ok) return { kind: 'refused', reason: result.reason, record };
+    if (!result.ok) {
+      env.observer.refused?.({ event: event.type, state: record.state });
+      return { kind: 'refused', reason: result.reason, record };
+    }
     const version = record.version + 1;
     const queued = queueEffects(env, record.id, result.item, result.effects, version, options);
     const document: ItemDocument = {
@@ -92,15 +105,37 @@ export async function applyEvent(
         for (const lesson of lessons) {
           await tx.lessons.add(env.repository.fullName, lesson.text, lesson.source, env.policy.lessons.max);
         }
-        return applied.item;
+        return applied;
       });
       if (stored === null) return { kind: 'duplicate' };
-      return { kind: 'applied', record: stored, before, effects: result.effects };
+      report(env, event, before.item.state, result.item.state, stored.completedRun, options.usage ?? []);
+      return { kind: 'applied', record: stored.item, before, effects: result.effects };
     } catch (error) {
       if (error instanceof DispatchNotPendingError) return { kind: 'duplicate' };
       if (!(error instanceof VersionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
     }
   }
+}
+
+/** Tells the observer about a stored transition, the run it completed and the usage it booked. */
+function report(
+  env: RepoEnv,
+  event: WorkflowEvent,
+  from: string,
+  to: string,
+  completedRun: DispatchRecord | null,
+  usage: readonly NewUsage[],
+): void {
+  const { observer } = env;
+  observer.transitioned?.({
+    event: event.type,
+    from,
+    to,
+    ...(event.type === 'gate_result' ? { gate: event.decision } : {}),
+  });
+  if (completedRun !== null) observer.runCompleted?.(completedRun);
+  // Usage comes with the run that spent it, which completes once: these entries are booked for the first time.
+  if (completedRun !== null && usage.length > 0) observer.usageBooked?.(usage);
 }
 
 /** The document fields a transition itself changes, besides the item. */
@@ -129,6 +164,22 @@ function bookkeeping(
  */
 const TRACKED_STORY_STATES: readonly WorkState[] = [
   'reviewing',
+  'awaiting_clarification',
+  'awaiting_merge_approval',
+  'blocked',
+  'done',
+  'failed',
+  'cancelled',
+];
+
+/**
+ * The states whose entry updates the repository's dashboard issue (opening it the first time): where an
+ * item starts waiting for a human, fails or ends, what people need to see now. The passing stages are left
+ * out to keep a story within its API budget (design §10: at most 40 calls from label to merge, with the
+ * issue); the heartbeat brings the issue up to date with them.
+ */
+const DASHBOARD_STATES: readonly WorkState[] = [
+  'awaiting_plan_approval',
   'awaiting_clarification',
   'awaiting_merge_approval',
   'blocked',
@@ -176,6 +227,8 @@ export function queueEffects(
   }
   if (next.kind === 'epic' || TRACKED_STORY_STATES.includes(next.state))
     queued.push({ type: 'sync_tracking' });
+  if (env.dashboardIssue !== undefined && DASHBOARD_STATES.includes(next.state))
+    queued.push({ type: 'sync_dashboard' });
   const entries = queued.map((effect, index): OutboxEntry => ({
     key: `${itemId}:${version}:${index}`,
     effect,

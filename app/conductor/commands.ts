@@ -25,6 +25,7 @@ import { documentOf } from './document.js';
 import type { RepoEnv } from './env.js';
 import { checkMergeGate } from './merge-gate.js';
 import { drainAll } from './outbox.js';
+import { afterPauseChange, itemsWithQueuedWork, recordPause } from './pause.js';
 import { itemView } from './views.js';
 
 export interface CommandRequest {
@@ -112,19 +113,14 @@ async function replyOnce(env: RepoEnv, request: CommandRequest, text: string): P
 async function setPaused(env: RepoEnv, request: CommandRequest, paused: boolean): Promise<void> {
   const { store, repository } = env;
   if ((await store.deliveries.claimEvent(claimOf(request))) === 'duplicate') return;
-  const was = await store.repositories.isPaused(repository.fullName);
-  await store.transaction(async (tx) => {
-    await tx.repositories.setPaused(repository.fullName, paused, request.actor.login);
-    await tx.audit.append({
-      actor: request.actor.login,
-      action: paused ? 'repository.pause' : 'repository.resume',
-      target: repository.fullName,
-      repository: repository.fullName,
-      detail: { was_paused: was, comment_id: request.commentId },
-    });
+  const change = await recordPause(store, repository.fullName, {
+    paused,
+    actor: request.actor.login,
+    source: 'comment',
+    detail: { comment_id: request.commentId },
   });
-  const waiting = !paused && was ? await itemsWithQueuedWork(env) : [];
-  const text = paused ? renderPaused(was) : renderResumed(was, waiting.length);
+  const waiting = !paused && change.was ? await itemsWithQueuedWork(env) : [];
+  const text = paused ? renderPaused(change.was) : renderResumed(change.was, waiting.length);
   await env.github.comment(
     request.issue,
     replyKey(request),
@@ -132,19 +128,7 @@ async function setPaused(env: RepoEnv, request: CommandRequest, paused: boolean)
     { causedBy: request.actor.login },
     { killSwitchExempt: true },
   );
-  for (const item of waiting) await drainAll(env, item.id);
-}
-
-/** The repository's items whose outbox still holds effects (what a pause held back). */
-export async function itemsWithQueuedWork(env: RepoEnv): Promise<WorkItemRecord[]> {
-  const items = await env.store.workItems.list({ repository: env.repository.fullName });
-  return items.filter((record) => {
-    try {
-      return documentOf(record).outbox.length > 0;
-    } catch {
-      return false;
-    }
-  });
+  await afterPauseChange(env, change, waiting, { causedBy: request.actor.login });
 }
 
 async function status(env: RepoEnv, request: CommandRequest, record: WorkItemRecord | null): Promise<void> {

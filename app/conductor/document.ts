@@ -47,7 +47,9 @@ export type OutboxEffect =
   /** A reply to a command, posted where the command was given. */
   | { type: 'reply'; issue: number; text: string; caused_by: string }
   /** Brings the epic's tracking comment up to date (a story's entry updates its epic's comment). */
-  | { type: 'sync_tracking' };
+  | { type: 'sync_tracking' }
+  /** Brings the repository's dashboard issue up to date (opening it on first use). */
+  | { type: 'sync_dashboard' };
 
 export interface OutboxEntry {
   /** Unique and stable: `<item id>:<version>:<index>`; markers and claims are derived from it. */

@@ -1,5 +1,7 @@
 /** Carries out one outbox entry, by its kind. */
+import { syncDashboardIssue } from '../dashboard-issue/sync.js';
 import type { EffectContext } from './effects/context.js';
+import { writeContext } from './effects/context.js';
 import { dispatch, merge, post, reply, setLabel } from './effects/github-effects.js';
 import { commandStory, createStoryIssues, notifyEpic, startStory } from './effects/stories.js';
 import { syncTracking } from './effects/tracking.js';
@@ -41,5 +43,7 @@ export async function execute(ctx: EffectContext): Promise<void> {
       return notifyEpic(ctx, effect);
     case 'sync_tracking':
       return syncTracking(ctx);
+    case 'sync_dashboard':
+      return syncDashboardIssue(ctx.env, { context: writeContext(ctx) });
   }
 }

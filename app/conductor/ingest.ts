@@ -4,6 +4,7 @@
  * its item's current run (superseded by a newer dispatch) and a result that can no longer be applied are
  * only recorded: the dispatch is completed and its usage booked, the item does not move.
  */
+import { withLogScope } from '../logging/scope.js';
 import type { DispatchRecord, NewUsage } from '../store/index.js';
 import { applyEvent } from './apply.js';
 import { documentOf } from './document.js';
@@ -16,11 +17,22 @@ import type { FinishedRun } from './result-event.js';
 export type IngestOutcome = 'applied' | 'stale' | 'duplicate' | 'refused';
 
 /** Takes in `run`, the run of `dispatch`; `drain` shapes the drain of the item's effects afterwards. */
-export async function ingestRun(
+export function ingestRun(
   env: RepoEnv,
   dispatch: DispatchRecord,
   run: FinishedRun,
   drain: DrainOptions = {},
+): Promise<IngestOutcome> {
+  return withLogScope({ item: dispatch.itemId, run_key: dispatch.runKey, run_id: run.id }, () =>
+    ingest(env, dispatch, run, drain),
+  );
+}
+
+async function ingest(
+  env: RepoEnv,
+  dispatch: DispatchRecord,
+  run: FinishedRun,
+  drain: DrainOptions,
 ): Promise<IngestOutcome> {
   if (dispatch.status === 'completed') return 'duplicate';
   const { store } = env;
@@ -89,8 +101,12 @@ async function recordOnly(
   conclusion: string,
   usage: readonly NewUsage[],
 ): Promise<void> {
-  await env.store.transaction(async (tx) => {
-    await tx.dispatches.complete(runKey, conclusion);
-    for (const entry of usage) await tx.usage.add(entry);
+  const recorded = await env.store.transaction(async (tx) => {
+    const completed = await tx.dispatches.complete(runKey, conclusion);
+    const booked: NewUsage[] = [];
+    for (const entry of usage) if ((await tx.usage.add(entry)) === 'new') booked.push(entry);
+    return { completed, booked };
   });
+  if (recorded.completed !== null) env.observer.runCompleted?.(recorded.completed);
+  if (recorded.booked.length > 0) env.observer.usageBooked?.(recorded.booked);
 }

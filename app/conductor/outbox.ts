@@ -15,6 +15,7 @@ import { VersionConflictError } from '../store/index.js';
 import type { WorkItemRecord } from '../store/index.js';
 import { documentOf, MAX_CONFLICT_RETRIES } from './document.js';
 import type { ItemDocument, OutboxEntry } from './document.js';
+import { withLogScope } from '../logging/scope.js';
 import type { RepoEnv } from './env.js';
 import { execute, STORE_ONLY } from './execute.js';
 import { entryClaim } from './effects/stories.js';
@@ -80,7 +81,9 @@ async function drain(
     if (running === undefined) break;
     await running.catch(() => undefined);
   }
-  return env.drains.run(itemId, () => drainRounds(env, itemId, touched, options));
+  return env.drains.run(itemId, () =>
+    withLogScope({ item: itemId }, () => drainRounds(env, itemId, touched, options)),
+  );
 }
 
 async function drainRounds(
@@ -104,10 +107,11 @@ async function drainRounds(
           stopped = 'merge';
           break;
         }
-        // Only the last tracking update of a batch is worth sending: it shows everything before it.
+        // Only the last tracking or dashboard update of a batch is worth sending: it shows everything before it.
+        const type = entry.effect.type;
         const superseded =
-          entry.effect.type === 'sync_tracking' &&
-          snapshot.slice(index + 1).some((later) => later.effect.type === 'sync_tracking');
+          (type === 'sync_tracking' || type === 'sync_dashboard') &&
+          snapshot.slice(index + 1).some((later) => later.effect.type === type);
         if (!superseded) await carryOut(env, leased, entry, touched);
         done.push(entry.key);
       }

@@ -56,6 +56,8 @@ export async function repoEnv(
       now: runtime.now,
       log: runtime.log,
       drains: runtime.drains,
+      observer: runtime.observer,
+      ...(runtime.dashboardIssues === undefined ? {} : { dashboardIssue: runtime.dashboardIssues }),
     },
   };
 }

@@ -5,10 +5,13 @@
  */
 import type { Probot } from 'probot';
 import type { PolicyResult } from '../../core/policy.js';
+import type { DashboardIssues } from '../dashboard-issue/sync.js';
 import type { AppIdentity } from '../github/index.js';
+import { logScope } from '../logging/scope.js';
 import type { Store } from '../store/index.js';
 import { DrainRegistry } from './drains.js';
 import type { Log } from './env.js';
+import type { ConductorObserver } from './observer.js';
 
 /** How long a repository's policy is reused before it is read again from the default branch. */
 export const POLICY_TTL_MS = 60_000;
@@ -22,6 +25,8 @@ export class Runtime {
   constructor(
     readonly store: Store,
     readonly now: () => Date,
+    readonly observer: ConductorObserver = {},
+    readonly dashboardIssues?: DashboardIssues,
   ) {}
 
   /** Binds the Probot instance the conductor was loaded into. */
@@ -34,13 +39,14 @@ export class Runtime {
     return this.probot;
   }
 
+  /** The app's log; each line carries the log scope it is written in (delivery, item, run). */
   get log(): Log {
     const log = this.app.log;
     return {
-      debug: (message) => log.debug(message),
-      info: (message) => log.info(message),
-      warn: (message) => log.warn(message),
-      error: (message) => log.error(message),
+      debug: (message) => log.debug(logScope(), message),
+      info: (message) => log.info(logScope(), message),
+      warn: (message) => log.warn(logScope(), message),
+      error: (message) => log.error(logScope(), message),
     };
   }
 

@@ -17,7 +17,7 @@ import type { CommentOptions, CommentRef } from './comments.js';
 import { readPolicy } from './config.js';
 import { dispatchStage } from './dispatch.js';
 import type { DispatchedRun } from './dispatch.js';
-import { linkSubIssue, openIssue } from './issues.js';
+import { findIssue, linkSubIssue, openIssue, updateIssueBody } from './issues.js';
 import type { IssueRef, NewIssue } from './issues.js';
 import { setStateLabel } from './labels.js';
 import { mergePull } from './merge.js';
@@ -117,6 +117,11 @@ export class GitHub {
     return findComment(this.api, number, key);
   }
 
+  /** The issue the app opened with the marker of `key`, among the issues labelled `label`. */
+  findIssue(key: string, label: string): Promise<IssueRef | undefined> {
+    return findIssue(this.api, key, label);
+  }
+
   // --- writes --------------------------------------------------------------------------------------------
 
   comment(
@@ -139,6 +144,16 @@ export class GitHub {
 
   openIssue(key: string, fields: NewIssue, context: WriteContext, mayExist: boolean): Promise<IssueRef> {
     return openIssue(this.api, key, fields, context, mayExist);
+  }
+
+  updateIssueBody(
+    number: number,
+    key: string,
+    body: string,
+    context: WriteContext,
+    options?: { killSwitchExempt?: boolean },
+  ): Promise<void> {
+    return updateIssueBody(this.api, number, key, body, context, options);
   }
 
   linkSubIssue(parent: number, child: IssueRef, context: WriteContext): Promise<void> {

@@ -85,6 +85,37 @@ export async function openIssue(
 }
 
 /**
+ * Replaces the body of the app's issue `number` (keeping the marker of `key`). `killSwitchExempt` only for
+ * showing a change of the kill switch itself (see WriteSpec).
+ */
+export async function updateIssueBody(
+  api: GitHubApi,
+  number: number,
+  key: string,
+  body: string,
+  context: WriteContext,
+  options: { killSwitchExempt?: boolean } = {},
+): Promise<void> {
+  const { octokit, repo } = api;
+  await api.gate.run(
+    {
+      action: 'issues.update',
+      target: issueTarget(api, number),
+      context,
+      detail: { key },
+      ...(options.killSwitchExempt === true ? { killSwitchExempt: true } : {}),
+    },
+    () =>
+      octokit.rest.issues.update({
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: number,
+        body: withMarker(body, key),
+      }),
+  );
+}
+
+/**
  * Makes `child` a sub-issue of issue `parent`. Safe to repeat: when GitHub refuses because the link
  * exists already, the child's parent is read back and the call succeeds if it is `parent`.
  */

@@ -15,7 +15,8 @@ export interface WriteSpec {
   context: WriteContext;
   /**
    * Lets the write through a paused repository. Only the app's replies to `/pause`, `/resume` and `/status`
-   * set it: the kill switch must stop everything else, but the person flipping it needs an answer.
+   * and the dashboard issue's pause box (kept matching the switch) set it: the kill switch must stop
+   * everything else, but the person flipping it needs an answer.
    */
   killSwitchExempt?: boolean;
   /** Anything else worth keeping in the audit entry. */

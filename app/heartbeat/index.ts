@@ -9,13 +9,16 @@
  * heartbeat off are skipped.
  */
 import { defaultPolicy } from '../../core/policy.js';
+import { TERMINAL_STATES } from '../../core/workflow.js';
 import { documentOf } from '../conductor/document.js';
+import { syncDashboardIssue } from '../dashboard-issue/sync.js';
 import type { RepoEnv } from '../conductor/env.js';
 import { drainAll } from '../conductor/outbox.js';
 import { repoEnv } from '../conductor/repo-env.js';
 import type { Runtime } from '../conductor/runtime.js';
 import { describeError } from '../github/index.js';
 import type { Octokit } from '../github/index.js';
+import { withLogScope } from '../logging/scope.js';
 import type { DispatchRecord, WorkItemRecord } from '../store/index.js';
 import { remindMerge } from './reminders.js';
 import { emptyReport } from './report.js';
@@ -35,9 +38,17 @@ interface RepositoryWork {
   leftovers: WorkItemRecord[];
 }
 
+/** A beat this process finished: when, and what it found and did. */
+export interface LastBeat {
+  startedAt: string;
+  finishedAt: string;
+  report: BeatReport;
+}
+
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<BeatReport> | undefined;
+  private last: LastBeat | undefined;
 
   constructor(private readonly runtime: Runtime) {}
 
@@ -64,10 +75,24 @@ export class Heartbeat {
 
   /** One beat now; a beat already running is joined rather than overlapped. */
   beat(): Promise<BeatReport> {
-    this.beating ??= this.run().finally(() => {
+    this.beating ??= this.measured().finally(() => {
       this.beating = undefined;
     });
     return this.beating;
+  }
+
+  /** The last beat this process finished (for the dashboard), or undefined before the first. */
+  lastBeat(): LastBeat | undefined {
+    return this.last;
+  }
+
+  private async measured(): Promise<BeatReport> {
+    const startedAt = this.runtime.now();
+    const report = await withLogScope({ heartbeat: startedAt.toISOString() }, () => this.run());
+    const finishedAt = this.runtime.now();
+    this.last = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), report };
+    this.runtime.observer.beat?.(report, startedAt, finishedAt);
+    return report;
   }
 
   private async run(): Promise<BeatReport> {
@@ -91,6 +116,12 @@ export class Heartbeat {
     for (const record of await store.workItems.list({ states: ['awaiting_merge_approval'] }))
       of(record.repository).awaitingMerge.push(record);
     for (const record of await store.workItems.list()) {
+      // Repositories with work going keep their dashboard issue up to date (see reconcile).
+      if (
+        this.runtime.dashboardIssues !== undefined &&
+        !(TERMINAL_STATES as readonly string[]).includes(record.state)
+      )
+        of(record.repository);
       if (Date.parse(record.updatedAt) > settled.getTime()) continue;
       let document;
       try {
@@ -149,5 +180,9 @@ export class Heartbeat {
       await step(`run ${dispatch.runKey}`, () => reconcileRunning(env, dispatch, report));
     for (const record of work.awaitingMerge)
       await step(`reminder for #${record.issueNumber}`, () => remindMerge(env, record, report));
+    // Transitions update the dashboard issue only where people are needed; this catches up with the
+    // stages passed since (it writes only when what the issue shows changed).
+    if (env.dashboardIssue !== undefined)
+      await step('dashboard issue', () => syncDashboardIssue(env, { context: {} }));
   }
 }

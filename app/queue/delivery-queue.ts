@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger, Probot } from 'probot';
+import { withLogScope } from '../logging/scope.js';
 import type { VerifiedDelivery } from '../server/webhook.js';
 import type { Claim, DeliveryOutcome, PendingDelivery, Store } from '../store/index.js';
 import { laneOf } from './lane.js';
@@ -23,6 +24,8 @@ export interface DeliveryQueueOptions {
   /** The app whose handlers receive the deliveries. */
   probot: Probot;
   log: Logger;
+  /** Told about each delivery accepted as a duplicate, and each one finished (with its duration). */
+  metrics?: { delivered(event: string, outcome: string, seconds?: number): void };
   /** This instance's name on its leases; default: a random one (one per process start). */
   owner?: string;
   /** The most deliveries handled at once (of different lanes); default 8. */
@@ -67,6 +70,7 @@ export class DeliveryQueue {
   private readonly store: Store;
   private readonly probot: Probot;
   private readonly log: Logger;
+  private readonly metrics: DeliveryQueueOptions['metrics'];
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly lanes: LaneScheduler;
@@ -80,6 +84,7 @@ export class DeliveryQueue {
     this.store = options.store;
     this.probot = options.probot;
     this.log = options.log;
+    this.metrics = options.metrics;
     this.owner = options.owner ?? `app-${randomUUID()}`;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 3;
@@ -108,6 +113,8 @@ export class DeliveryQueue {
       this.leaseMs,
     );
     if (claim === 'new') this.schedule(delivery.id, lane);
+    else
+      this.metrics?.delivered(action === null ? delivery.event : `${delivery.event}.${action}`, 'duplicate');
     return claim;
   }
 
@@ -184,7 +191,11 @@ export class DeliveryQueue {
     let error: string | null = null;
     try {
       const payload = JSON.parse(pending.payload) as Record<string, unknown>;
-      await this.probot.receive(toWebhookEvent(pending.id, pending.event, payload));
+      // Every line logged while it is handled names the delivery (app/logging/scope.ts).
+      const event = pending.action === null ? pending.event : `${pending.event}.${pending.action}`;
+      await withLogScope({ delivery: pending.id, event }, () =>
+        this.probot.receive(toWebhookEvent(pending.id, pending.event, payload)),
+      );
     } catch (failure) {
       outcome = 'failed';
       error = describeError(failure);
@@ -206,6 +217,7 @@ export class DeliveryQueue {
       attempt: pending.attempts,
       ms: Math.round(elapsedMs),
     };
+    if (recorded) this.metrics?.delivered(fields.event, outcome, elapsedMs / 1000);
     if (!recorded) {
       this.log.warn(fields, 'delivery outcome not recorded: another instance took it over meanwhile');
     } else if (outcome === 'failed') {

@@ -1,5 +1,6 @@
 /**
- * The app's HTTP server (plain node:http): Probot's webhook path and `/healthz`; everything else is 404.
+ * The app's HTTP server (plain node:http): Probot's webhook path and `/healthz`, then the routes other parts
+ * of the app add (the dashboard, `/metrics`); everything else is 404.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -16,9 +17,17 @@ export const HEALTH_PATH = '/healthz';
 // cut off (408) so it can't hold a connection open forever.
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/**
+ * Another part of the app answering some requests: resolves true when it answered (`path` is the URL's
+ * path), false to let the next route or the 404 answer.
+ */
+export type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+
 export interface AppServerOptions extends WebhookOptions {
   /** The path deliveries are posted to (default {@link WEBHOOK_PATH}). */
   webhookPath?: string;
+  /** Tried in order for every request that is not a delivery or a health check. */
+  routes?: readonly Route[];
 }
 
 /** The HTTP server of the app: create, `listen`, and `close` when stopping. */
@@ -50,6 +59,7 @@ export class AppServer {
       if (this.stopping) sendJson(res, 503, { status: 'stopping' });
       else sendJson(res, 200, { status: 'ok' });
     } else {
+      for (const route of this.options.routes ?? []) if (await route(req, res, path ?? '/')) return;
       // Like Probot: other methods on the webhook path are unknown routes, not 405s.
       sendJson(res, 404, { message: `Unknown route: ${req.method ?? ''} ${path ?? ''}` });
     }

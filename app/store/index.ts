@@ -10,6 +10,6 @@ export type { IncomingDelivery, PendingDelivery } from './pending-deliveries.js'
 export { DISPATCH_STATUSES } from './dispatches.js';
 export type { DispatchRecord, DispatchStatus, NewDispatch } from './dispatches.js';
 export type { AuditEntry, NewAuditEntry, AuditFilter } from './audit.js';
-export type { NewUsage, UsageTotals, DailyUsage } from './usage.js';
+export type { NewUsage, UsageTotals, DailyUsage, RepositoryDailyUsage } from './usage.js';
 export { LESSON_SOURCES, MAX_LESSONS } from './lessons.js';
 export type { LessonRecord, LessonSource } from './lessons.js';

@@ -70,6 +70,12 @@ export class Repositories {
     return toRepository(single(rows, 'repositories.setPaused'));
   }
 
+  /** Every repository the app has recorded, by name. */
+  async list(): Promise<RepositoryRecord[]> {
+    const rows = await this.db.query('SELECT * FROM repositories ORDER BY full_name');
+    return rows.map(toRepository);
+  }
+
   /** Whether the repository is paused; a repository never recorded is not. */
   async isPaused(fullName: string): Promise<boolean> {
     const [row] = await this.db.query('SELECT paused FROM repositories WHERE full_name = $1', [fullName]);

@@ -36,6 +36,10 @@ export interface DailyUsage extends UsageTotals {
   day: string;
 }
 
+export interface RepositoryDailyUsage extends DailyUsage {
+  repository: string;
+}
+
 const SUMS = `count(*) AS entries,
   COALESCE(sum(tokens_in), 0) AS tokens_in, COALESCE(sum(tokens_out), 0) AS tokens_out,
   COALESCE(sum(cache_read_tokens), 0) AS cache_read_tokens,
@@ -121,5 +125,37 @@ export class UsageLedger {
       [repository, since.toISOString()],
     );
     return rows.map((row) => ({ day: text(row, 'day'), ...toTotals(row) }));
+  }
+
+  /**
+   * Totals per item, for the items with usage, each counting only its own entries (an epic's stories are
+   * separate items: add them up where an epic's whole cost is wanted, as `totalsForItem` does).
+   */
+  async totalsByItem(): Promise<Map<string, UsageTotals>> {
+    const rows = await this.db.query(
+      `SELECT item_id, ${SUMS} FROM usage_ledger WHERE item_id IS NOT NULL GROUP BY item_id`,
+    );
+    return new Map(rows.map((row) => [text(row, 'item_id'), toTotals(row)]));
+  }
+
+  /** Totals per UTC day and repository, from `since` on, oldest day first, then by repository. */
+  async daily(since: Date): Promise<RepositoryDailyUsage[]> {
+    const rows = await this.db.query(
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, repository, ${SUMS}
+       FROM usage_ledger WHERE at >= $1::timestamptz
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [since.toISOString()],
+    );
+    return rows.map((row) => ({
+      day: text(row, 'day'),
+      repository: text(row, 'repository'),
+      ...toTotals(row),
+    }));
+  }
+
+  /** Totals per repository over all time, by repository name. */
+  async byRepository(): Promise<Map<string, UsageTotals>> {
+    const rows = await this.db.query(`SELECT repository, ${SUMS} FROM usage_ledger GROUP BY repository`);
+    return new Map(rows.map((row) => [text(row, 'repository'), toTotals(row)]));
   }
 }

@@ -55,8 +55,10 @@ export interface WorkItemFilter {
   states?: readonly string[];
   /** Only the items of this parent (an epic's stories). */
   parentId?: string;
-  /** At most this many (oldest first); all when absent. */
+  /** At most this many; all when absent. */
   limit?: number;
+  /** Most recently updated first, instead of oldest created first. */
+  newestFirst?: boolean;
 }
 
 function toWorkItem(row: Row): WorkItemRecord {
@@ -149,7 +151,7 @@ export class WorkItems {
     return row === undefined ? null : toWorkItem(row);
   }
 
-  /** The items matching every given condition, oldest first. */
+  /** The items matching every given condition, oldest first (or newest first, see the filter). */
   async list(filter: WorkItemFilter = {}): Promise<WorkItemRecord[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
@@ -162,12 +164,21 @@ export class WorkItems {
     if (filter.parentId !== undefined) where((p) => `parent_id = ${p}`, filter.parentId);
     let sql = 'SELECT * FROM work_items';
     if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
-    sql += ' ORDER BY created_at, id';
+    sql += filter.newestFirst === true ? ' ORDER BY updated_at DESC, id' : ' ORDER BY created_at, id';
     if (filter.limit !== undefined) {
       params.push(filter.limit);
       sql += ` LIMIT $${params.length}`;
     }
     return (await this.db.query(sql, params)).map(toWorkItem);
+  }
+
+  /** How many items are in each state, of one repository or all (states without items are absent). */
+  async countByState(repository?: string): Promise<Record<string, number>> {
+    const rows = await this.db.query(
+      'SELECT state, count(*) AS items FROM work_items WHERE ($1::text IS NULL OR repository = $1) GROUP BY state',
+      [repository ?? null],
+    );
+    return Object.fromEntries(rows.map((row) => [text(row, 'state'), integer(row, 'items')]));
   }
 
   /**

@@ -76,6 +76,7 @@ export async function dispatch(ctx: EffectContext, effect: Of<'dispatch'>): Prom
     writeContext(ctx, { runKey: effect.run_key }),
     ctx.attempted,
   );
+  ctx.env.observer.dispatched?.({ stage: effect.stage });
   if (run.id !== null && run.url !== null) await store.dispatches.attachRun(effect.run_key, run.id, run.url);
 }
 

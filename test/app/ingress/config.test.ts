@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       store: {},
       heartbeat: true,
+      dashboardIssue: true,
     });
   });
 
