@@ -55541,8 +55541,10 @@ async function onDashboardIssueEdited(runtime, context) {
   if (known?.dashboardIssue !== issue2.number) return;
   const identity = await runtime.identity();
   if (sender.login.toLowerCase() === identity.login.toLowerCase()) return;
+  runtime.dashboardIssues?.forget(repository.full_name);
   const before = pauseBoxState(changes.body.from);
   const after = pauseBoxState(issue2.body);
+  if (after === before) return;
   const setup = await repoEnv(runtime, context.octokit, repository, installation?.id);
   if (!setup.ok) {
     if (!isBot(sender))
@@ -55550,8 +55552,6 @@ async function onDashboardIssueEdited(runtime, context) {
     return;
   }
   const { env } = setup;
-  env.dashboardIssue?.forget(env.repository.fullName);
-  if (after === before) return;
   if (await env.store.deliveries.claimEvent(`dashboard-edit:${context.id}`) === "duplicate") return;
   if (after === void 0) {
     await restore(env, sender.login);

@@ -28,8 +28,12 @@ export async function onDashboardIssueEdited(
   const identity = await runtime.identity();
   // The app's own updates of the issue come back as edits too.
   if (sender.login.toLowerCase() === identity.login.toLowerCase()) return;
+  // Someone changed the body: whatever the app wrote last is no longer there (the next sync writes).
+  runtime.dashboardIssues?.forget(repository.full_name);
   const before = pauseBoxState(changes.body.from);
   const after = pauseBoxState(issue.body);
+  // Only the box counts; other edits cost no call to GitHub.
+  if (after === before) return;
   const setup = await repoEnv(runtime, context.octokit as unknown as Octokit, repository, installation?.id);
   if (!setup.ok) {
     if (!isBot(sender))
@@ -37,9 +41,6 @@ export async function onDashboardIssueEdited(
     return;
   }
   const { env } = setup;
-  // Someone changed the body: whatever the app wrote last is no longer there.
-  env.dashboardIssue?.forget(env.repository.fullName);
-  if (after === before) return;
   // Handled once, even when the delivery is handled again after a crash.
   if ((await env.store.deliveries.claimEvent(`dashboard-edit:${context.id}`)) === 'duplicate') return;
   if (after === undefined) {

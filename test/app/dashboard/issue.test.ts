@@ -230,6 +230,19 @@ describe('the dashboard issue', () => {
     expect(pauseBoxState(await body())).toBe(false);
     expect(await paused()).toBe(false);
     expect(life.scenario.comments(number)).toHaveLength(comments);
+
+    // Another edit leaves the box as it is: nothing is decided and nothing is called at once; the
+    // heartbeat writes the issue again from the store.
+    const restored = await body();
+    const calls = world.world.github.requests.all().length;
+    state.issues.update(life.scenario.repo, number, state.as('alice'), {
+      body: restored.replace('### Lessons', '### My notes'),
+    });
+    await world.settle();
+    expect(world.world.github.requests.all().length).toBe(calls);
+    await (world.app.handlers as unknown as Conductor).beat();
+    expect(await body()).toBe(restored);
+
     // Every audit entry of the dashboard issue is the app's own update; no edit paused anything.
     const updates = (await life.scenario.audit()).filter(
       (entry) => entry.target === `${life.scenario.fullName}#${number}`,
