@@ -6,6 +6,7 @@
  *   node bench/ingress.mjs
  *   BENCH_ENGINES=pglite BENCH_ROUNDS=1 node bench/ingress.mjs
  *   BENCH_CPU_PROF=/tmp/prof node bench/ingress.mjs     # a V8 CPU profile of each server under test
+ *   BENCH_PGLITE_MEMORY=1 node bench/ingress.mjs        # PGlite in memory (memory://) instead of a folder
  *
  * The offline GitHub (testbed/github) runs in this process and makes every delivery: real payloads,
  * signed with the webhook secret, held instead of sent. The server under test runs in a child process
@@ -79,6 +80,9 @@ const { github } = bench;
 
 /** The store of one server under test: its environment, and how to clean up after it. */
 function engineEnv(engine) {
+  if (engine === 'pglite' && env.BENCH_PGLITE_MEMORY === '1') {
+    return { env: { DATA_DIR: 'memory://' }, cleanup: async () => undefined };
+  }
   if (engine === 'pglite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'ai-orchestrator-bench-pglite-'));
     return {
@@ -380,10 +384,12 @@ function printWork(label, sequentialResult, burstResult) {
   }
 }
 
-console.log(
-  `(c) deliveries that start work: issues.labeled with the trigger label, distinct new issues over ` +
-    `${WORK_REPOS} repositories of one installation, after ${WORK_WARMUP} warm-up deliveries`,
-);
+if (PARTS.includes('c') || PARTS.includes('shipped')) {
+  console.log(
+    `(c) deliveries that start work: issues.labeled with the trigger label, distinct new issues over ` +
+      `${WORK_REPOS} repositories of one installation, after ${WORK_WARMUP} warm-up deliveries`,
+  );
+}
 for (const engine of PARTS.includes('c') ? engines : []) {
   console.log(`${engine}, write spacing off (${machine()})`);
   const child = await start('app', engine, false);
