@@ -91,6 +91,21 @@ export class Scenario {
       .map((comment) => ({ id: comment.id, login: comment.user.login, body: comment.body }));
   }
 
+  /** Waits for a comment by `login` on `issue` whose body passes `test`; resolves with its body. */
+  async commentBy(
+    issue: number,
+    login: string,
+    test: (body: string) => boolean,
+    what: string,
+  ): Promise<string> {
+    return this.until(
+      issue,
+      what,
+      () => this.comments(issue).find((comment) => comment.login === login && test(comment.body))?.body,
+      { failWhenStuck: false },
+    );
+  }
+
   /** The labels of an issue or pull request. */
   labels(issue: number): string[] {
     return [...this.state.issues.get(this.repo, issue).labels];

@@ -163,7 +163,10 @@ const STUCK_STATES = new Set(['failed', 'blocked', 'awaiting_clarification', 'ca
 export interface WaitOptions {
   /** Give up after this long (default 60 s). */
   timeoutMs?: number;
-  /** Fail at once when an item is failed, blocked, waiting for clarification or cancelled (default true). */
+  /**
+   * Fail at once when an item becomes failed, blocked, waiting for clarification or cancelled (default
+   * true); a state it was already in when the wait began does not count until it has left it.
+   */
   failWhenStuck?: boolean;
   /** Called with every snapshot read (e.g. to redraw a status table). */
   onSnapshot?: (snapshot: Snapshot) => void;
@@ -193,15 +196,20 @@ export async function waitFor<T>(
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = performance.now() + timeoutMs;
   let last: Snapshot | undefined;
+  // Work that was already stuck when the wait began is what the caller is acting on (e.g. a /clarify just
+  // posted): only getting stuck anew, or stuck in another way, ends the wait early.
+  let before: string | undefined | null = null;
   for (;;) {
     last = await observer.snapshot();
     options.onSnapshot?.(last);
     const value = done(last);
     if (value !== undefined) return value;
-    if (options.failWhenStuck ?? true) {
-      const stuck = stuckReason(last);
-      if (stuck !== undefined) throw new WaitError(`while waiting for ${what}, ${stuck}`, last);
+    const stuck = stuckReason(last);
+    if (before === null) before = stuck;
+    if ((options.failWhenStuck ?? true) && stuck !== undefined && stuck !== before) {
+      throw new WaitError(`while waiting for ${what}, ${stuck}`, last);
     }
+    if (stuck !== before) before = undefined;
     if (performance.now() >= deadline) {
       throw new WaitError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, last);
     }
