@@ -42,7 +42,8 @@ describe("people's commands", () => {
       await scenario.commentBy(
         issue,
         BOT,
-        (body) => body.includes('needs answers') && body.includes('Which format should'),
+        // Backticks are escaped in the comment: the question's words before the first one.
+        (body) => body.includes('needs answers') && body.includes(DATES_QUESTION.split('`')[0] ?? ''),
         "the planner's question on the issue",
       );
       expect(scenario.labels(issue)).toContain('ai:needs-clarification');
