@@ -31,3 +31,10 @@ export const reviewCheckName = (role: ReviewerRole): string => `ai-orchestrator/
 
 /** The label on everything the system creates. */
 export const AI_GENERATED_LABEL = 'ai-generated';
+
+/**
+ * The repository label that exists exactly while the repository is paused: the app creates it on `/pause`
+ * and deletes it on `/resume`; the actions, which can't read the app's store, stop before any write while
+ * it exists.
+ */
+export const PAUSED_LABEL = 'ai:paused';

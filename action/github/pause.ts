@@ -11,12 +11,12 @@
  * The label is read again before every write rather than once per run, because a run can last minutes and
  * `/pause` must stop the writes that have not happened yet.
  */
+import { PAUSED_LABEL } from '../../core/roles.js';
 import type { GitHubClient } from './client.js';
 import { httpStatus } from './client.js';
 import type { RepoRef } from './repository.js';
 
-/** The repository label whose existence means "paused". */
-export const PAUSED_LABEL = 'ai:paused';
+export { PAUSED_LABEL };
 
 /** A write was about to happen while the repository is paused; nothing was written for it. */
 export class RepositoryPausedError extends Error {

@@ -4,6 +4,7 @@
  * here the switch is stored with its audit entry in one transaction, then the dashboard issue shows it and,
  * on resume, the work the pause held back goes on.
  */
+import { PAUSED_LABEL } from '../../core/roles.js';
 import { describeError } from '../github/index.js';
 import type { Octokit, WriteContext } from '../github/index.js';
 import type { Store, WorkItemRecord } from '../store/index.js';
@@ -78,6 +79,13 @@ export async function afterPauseChange(
   waiting: readonly WorkItemRecord[],
   context: WriteContext,
 ): Promise<void> {
+  try {
+    await env.github.setPausedLabel(change.paused, context);
+  } catch (error) {
+    env.log.warn(
+      `the ${PAUSED_LABEL} label of ${change.repository} was not ${change.paused ? 'created' : 'deleted'}: ${describeError(error)}`,
+    );
+  }
   try {
     await syncDashboardIssue(env, { context, killSwitchExempt: true });
   } catch (error) {

@@ -19,7 +19,7 @@ import { dispatchStage } from './dispatch.js';
 import type { DispatchedRun } from './dispatch.js';
 import { findIssue, linkSubIssue, openIssue, updateIssueBody } from './issues.js';
 import type { IssueRef, NewIssue } from './issues.js';
-import { setStateLabel } from './labels.js';
+import { setPausedLabel, setStateLabel } from './labels.js';
 import { mergePull } from './merge.js';
 import type { MergeOutcome, MergeRequest } from './merge.js';
 import { activeTeams, permissionOf } from './people.js';
@@ -140,6 +140,11 @@ export class GitHub {
 
   setStateLabel(number: number, label: StateLabel | null, context: WriteContext): Promise<void> {
     return setStateLabel(this.api, number, label, context);
+  }
+
+  /** The `ai:paused` repository label, present exactly while the repository is paused. */
+  setPausedLabel(paused: boolean, context: WriteContext): Promise<void> {
+    return setPausedLabel(this.api, paused, context);
   }
 
   openIssue(key: string, fields: NewIssue, context: WriteContext, mayExist: boolean): Promise<IssueRef> {

@@ -3,6 +3,7 @@
  * label answers with every label of the issue, so the stale state labels are known without another read.
  */
 import { STATE_LABELS } from '../../core/policy.js';
+import { PAUSED_LABEL } from '../../core/roles.js';
 import type { StateLabel } from '../../core/workflow.js';
 import type { GitHubApi } from './api.js';
 import { issueTarget } from './api.js';
@@ -63,4 +64,40 @@ export async function setStateLabel(
       },
     );
   }
+}
+
+/**
+ * Makes the repository label `ai:paused` exist exactly while the repository is paused: the actions run
+ * with an installation token and can't read the app's store, so they stop before any write while this
+ * label exists. Passes the kill switch (it is the kill switch's own signal). Safe to repeat.
+ */
+export async function setPausedLabel(api: GitHubApi, paused: boolean, context: WriteContext): Promise<void> {
+  const { octokit, repo } = api;
+  const target = `${repo.fullName}:label/${PAUSED_LABEL}`;
+  await api.gate.run(
+    {
+      action: paused ? 'issues.createLabel' : 'issues.deleteLabel',
+      target,
+      context,
+      killSwitchExempt: true,
+    },
+    async () => {
+      try {
+        if (paused) {
+          await octokit.rest.issues.createLabel({
+            owner: repo.owner,
+            repo: repo.repo,
+            name: PAUSED_LABEL,
+            color: 'b60205',
+            description: 'The AI orchestrator is paused in this repository (/resume ends it)',
+          });
+        } else {
+          await octokit.rest.issues.deleteLabel({ owner: repo.owner, repo: repo.repo, name: PAUSED_LABEL });
+        }
+      } catch (error) {
+        // Already there (422) or already gone (404): the goal holds.
+        if (statusOf(error) !== (paused ? 422 : 404)) throw error;
+      }
+    },
+  );
 }

@@ -420,6 +420,8 @@ const AUDITED: Readonly<Record<string, string>> = {
   'issues/update-comment': 'issues.updateComment',
   'issues/add-labels': 'issues.addLabels',
   'issues/remove-label': 'issues.removeLabel',
+  'issues/create-label': 'issues.createLabel',
+  'issues/delete-label': 'issues.deleteLabel',
   'issues/create': 'issues.create',
   'issues/add-sub-issue': 'issues.addSubIssue',
   'actions/create-workflow-dispatch': 'actions.createWorkflowDispatch',

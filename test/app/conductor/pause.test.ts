@@ -24,6 +24,8 @@ describe('/pause and /resume', () => {
     scenario.comment(control, '/pause', 'ops');
     await running.pump();
     expect(scenario.comments(control).at(-1)?.body).toContain('Paused');
+    // The actions can't read the app's store: the repository label is their signal.
+    expect(scenario.repo.labels.has('ai:paused')).toBe(true);
     const writes = world.github.requests.writes().length;
 
     // While paused: a new labelled issue, a plan approval and a finished run all wait.
@@ -44,6 +46,7 @@ describe('/pause and /resume', () => {
     scenario.comment(control, '/resume', 'ops');
     await running.pump();
     expect(scenario.comments(control).at(-1)?.body).toContain('Resumed');
+    expect(scenario.repo.labels.has('ai:paused')).toBe(false);
     expect(scenario.queuedRuns().map((run) => scenario.inputs(run).stage)).toEqual(['plan']);
     expect(scenario.labels(issue)).toContain('ai:planning');
     expect((await scenario.item(epic))?.state).toBe('awaiting_plan_approval');

@@ -235,6 +235,14 @@ export const issueHandlers: OperationHandler[] = [
     },
   }),
   repoOperation({
+    operationId: 'issues/delete-label',
+    access: { ...ISSUES_WRITE, userRole: 'write' },
+    handle: (ctx) => {
+      ctx.state.issues.deleteLabel(ctx.repo, param(ctx, 'name'));
+      return { status: 204 };
+    },
+  }),
+  repoOperation({
     operationId: 'issues/get-label',
     access: ISSUES_READ,
     handle: (ctx) => ({

@@ -222,6 +222,16 @@ export class IssuesApi {
     return label;
   }
 
+  /**
+   * Deletes a repository label and takes it off every issue that carries it (GitHub sends no `unlabeled`
+   * events for that). Throws a 404 GitHubError when there is none.
+   */
+  deleteLabel(repo: Repository, name: string): void {
+    const key = this.label(repo, name).name.toLowerCase();
+    repo.labels.delete(key);
+    for (const issue of repo.issues.values()) issue.labels = issue.labels.filter((held) => held !== key);
+  }
+
   /** The repository label `name` (any case). Throws a 404 GitHubError when there is none. */
   label(repo: Repository, name: string): Label {
     const label = repo.labels.get(name.toLowerCase());
