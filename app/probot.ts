@@ -1,10 +1,12 @@
 /**
- * The app's Probot instance, built from the checked configuration. Octokit keeps Probot's defaults: retry
- * and throttling on.
+ * The app's Probot instance, built from the checked configuration. Octokit keeps Probot's retry and
+ * throttling on, with the rate-limit waits bounded (see boundedProbotOctokit).
  */
 import { createProbot, ProbotOctokit } from 'probot';
 import type { Logger, Options, Probot } from 'probot';
+import { defaultPolicy } from '../core/policy.js';
 import type { AppConfig } from './config.js';
+import { boundedRateLimitHandlers } from './github/index.js';
 import { scopeLogs } from './logging/pino.js';
 import type { AppMetrics } from './metrics/metrics.js';
 import { instrumentOctokit } from './metrics/octokit.js';
@@ -30,6 +32,24 @@ export interface ProbotOptions {
   log?: Logger;
 }
 
+/**
+ * Probot's Octokit with its rate-limit waits bounded by the default policy (`retries.github_requests`,
+ * `retries.max_retry_after_seconds`): Probot's own handlers retry a primary limit after however long GitHub
+ * says, up to an hour. A defaults function, not an object: Probot passes a `throttle` of its own to every
+ * client, which would replace an object default wholesale; merged here, the bounds win.
+ */
+export function boundedProbotOctokit(): typeof ProbotOctokit {
+  const { retries } = defaultPolicy();
+  const handlers = boundedRateLimitHandlers({
+    maxRetries: retries.github_requests,
+    maxRetryAfterSeconds: retries.max_retry_after_seconds,
+  });
+  return ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
+    ...instance,
+    throttle: { ...(instance.throttle as object | undefined), ...handlers },
+  }));
+}
+
 /** Creates the Probot instance for `config` and waits until it is ready (logger and Octokit set up). */
 export async function createAppProbot(config: AppConfig, options: ProbotOptions): Promise<Probot> {
   const env: Record<string, string> = {};
@@ -37,10 +57,8 @@ export async function createAppProbot(config: AppConfig, options: ProbotOptions)
     const value = options.env[name];
     if (value !== undefined) env[name] = value;
   }
-  const Octokit =
-    options.metrics === undefined
-      ? options.Octokit
-      : instrumentOctokit(options.Octokit ?? ProbotOctokit, options.metrics);
+  const base = options.Octokit ?? boundedProbotOctokit();
+  const Octokit = options.metrics === undefined ? base : instrumentOctokit(base, options.metrics);
   const overrides: Options = {
     appId: config.appId,
     privateKey: config.privateKey,
