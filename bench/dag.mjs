@@ -176,6 +176,15 @@ async function measure(writeSpacing) {
       startedAt,
       doneAt: startedAt + wallMs,
       merged: scenario.mergedPulls().length,
+      // The app's requests between the plan's approval and the epic being done.
+      requests: bench.github.requests
+        .all()
+        .filter(
+          (r) =>
+            r.auth.kind === 'installation' &&
+            r.at.getTime() >= startedAt &&
+            r.at.getTime() <= startedAt + wallMs,
+        ),
     };
   } finally {
     for (const timer of timers) clearTimeout(timer);
@@ -201,6 +210,11 @@ for (const config of CONFIGS) {
     `  epic ${result.state}, ${result.merged} pull requests merged; wall ${s(result.wallMs)}; critical path ` +
       `3 stories × 3 stages × T = ${s(critical)}; wall − critical path = ${s(result.wallMs - critical)} ` +
       `(${((result.wallMs / critical - 1) * 100).toFixed(0)} % over); one story after another would be ≥ ${s(serial)}`,
+  );
+  const writes = result.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length;
+  console.log(
+    `    the app made ${result.requests.length} requests to GitHub meanwhile, ${writes} of them writes ` +
+      `(as shipped, the writes of an installation go at most one a second)`,
   );
   const at = (time) => (time === undefined ? '—' : s(time - result.startedAt).padStart(6));
   console.log(`    story  ${EVENTS.map((event) => event.padStart(20)).join('')}`);
