@@ -106,6 +106,18 @@ export class Scenario {
     );
   }
 
+  /** Waits until `issue` carries `label` (labels follow the state a moment after it changes). */
+  async labelled(issue: number, label: string): Promise<void> {
+    await this.until(
+      issue,
+      `#${issue} to be labelled ${label}`,
+      () => this.labels(issue).includes(label) || undefined,
+      {
+        failWhenStuck: false,
+      },
+    );
+  }
+
   /** The labels of an issue or pull request. */
   labels(issue: number): string[] {
     return [...this.state.issues.get(this.repo, issue).labels];

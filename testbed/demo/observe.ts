@@ -174,13 +174,29 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+/** Each item of a snapshot that is stuck: a key (the item and its state) and why, epic first. */
+export function stuckItems(snapshot: Snapshot): { key: string; text: string }[] {
+  const stuck: { key: string; text: string }[] = [];
+  const because = (reason: string | undefined) => (reason === undefined ? '' : `: ${reason}`);
+  if (snapshot.epic !== undefined && STUCK_STATES.has(snapshot.epic.state)) {
+    stuck.push({
+      key: `issue:${snapshot.epic.state}`,
+      text: `the issue is ${snapshot.epic.state}${because(snapshot.epic.reason)}`,
+    });
+  }
+  for (const story of snapshot.stories) {
+    if (!STUCK_STATES.has(story.state)) continue;
+    stuck.push({
+      key: `${story.id}:${story.state}`,
+      text: `story ${story.id} is ${story.state}${because(story.reason)}`,
+    });
+  }
+  return stuck;
+}
+
 /** Why a snapshot shows work stuck, or undefined. */
 export function stuckReason(snapshot: Snapshot): string | undefined {
-  if (snapshot.epic !== undefined && STUCK_STATES.has(snapshot.epic.state))
-    return `the issue is ${snapshot.epic.state}${snapshot.epic.reason === undefined ? '' : `: ${snapshot.epic.reason}`}`;
-  const story = snapshot.stories.find((candidate) => STUCK_STATES.has(candidate.state));
-  if (story === undefined) return undefined;
-  return `story ${story.id} is ${story.state}${story.reason === undefined ? '' : `: ${story.reason}`}`;
+  return stuckItems(snapshot)[0]?.text;
 }
 
 /**
@@ -197,19 +213,20 @@ export async function waitFor<T>(
   const deadline = performance.now() + timeoutMs;
   let last: Snapshot | undefined;
   // Work that was already stuck when the wait began is what the caller is acting on (e.g. a /clarify just
-  // posted): only getting stuck anew, or stuck in another way, ends the wait early.
-  let before: string | undefined | null = null;
+  // posted): only an item getting stuck anew (or again, after it left) ends the wait early.
+  let known: Set<string> | undefined;
   for (;;) {
     last = await observer.snapshot();
     options.onSnapshot?.(last);
     const value = done(last);
     if (value !== undefined) return value;
-    const stuck = stuckReason(last);
-    if (before === null) before = stuck;
-    if ((options.failWhenStuck ?? true) && stuck !== undefined && stuck !== before) {
-      throw new WaitError(`while waiting for ${what}, ${stuck}`, last);
+    const stuck = stuckItems(last);
+    const keys = new Set(stuck.map((item) => item.key));
+    known = known === undefined ? keys : new Set([...known].filter((key) => keys.has(key)));
+    const fresh = stuck.find((item) => !(known as Set<string>).has(item.key));
+    if ((options.failWhenStuck ?? true) && fresh !== undefined) {
+      throw new WaitError(`while waiting for ${what}, ${fresh.text}`, last);
     }
-    if (stuck !== before) before = undefined;
     if (performance.now() >= deadline) {
       throw new WaitError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, last);
     }
