@@ -15,4 +15,7 @@ export default {
     '^.+\\.yml$': '<rootDir>/test/support/text-transform.cjs',
   },
   testTimeout: 30000,
+  // Jest's default is one worker per core minus one: a single worker on a 2-core machine. Much of the
+  // suite waits on child processes (git, node, servers on loopback), so two workers keep both cores busy.
+  maxWorkers: 2,
 };
