@@ -138,8 +138,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       const { log } = world.model;
       const unplayed = log.unplayed();
       write();
+      // Run ids read "<role>: <story>"; the roles say enough here.
+      const roles = log.started.map((id) => id.split(':')[0]);
       write(
-        `Transcripts: ${log.started.length} agent runs replayed (${log.started.join(', ')}); ${unplayed.length === 0 ? 'none left unplayed' : `not played: ${unplayed.join(', ')}`}.`,
+        `Transcripts: ${log.started.length} agent runs replayed (${roles.join(', ')}); ${unplayed.length === 0 ? 'none left unplayed' : `not played: ${unplayed.join(', ')}`}.`,
       );
     }
   } catch (error) {
