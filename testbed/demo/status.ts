@@ -153,19 +153,17 @@ export function renderTable(snapshot: Snapshot, title: string, width = 100): str
   const cut = (line: string) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
   const nameWidth = Math.max(10, ...snapshot.stories.map((story) => story.id.length + 2));
   const header = `  ${pad('', nameWidth)} ${STORY_STEPS.map((step) => pad(step, 10)).join('')}`;
+  // Every line fits the width: a wrapped line would throw off the redraw's count of lines to go back up.
   return [
     title,
-    cut(
-      `  ${pad('issue', nameWidth)} plan ${SYMBOL[epic[0]!]}  approve ${SYMBOL[epic[1]!]}   ${epicNote(snapshot.epic?.state, snapshot.epic?.reason)}`,
-    ),
+    `  ${pad('issue', nameWidth)} plan ${SYMBOL[epic[0]!]}  approve ${SYMBOL[epic[1]!]}   ${epicNote(snapshot.epic?.state, snapshot.epic?.reason)}`,
     header,
-    ...rows.map((row) =>
-      cut(
+    ...rows.map(
+      (row) =>
         `  ${pad(row.story.id, nameWidth)} ${row.marks.map((mark) => pad(SYMBOL[mark], 10)).join('')}${storyNote(row.story)}`,
-      ),
     ),
     `  [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${done}/${total} steps · ${snapshot.at.toFixed(1)} s`,
-  ];
+  ].map(cut);
 }
 
 /** The lines of the plain timeline: what changed since the previous snapshot. */
