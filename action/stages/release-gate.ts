@@ -10,6 +10,7 @@
  * as a failure: a gate that could not decide blocks.
  */
 import { foldGate } from '../../core/gate.js';
+import { VerdictSchema } from '../../core/results.js';
 import type { StageResult } from '../../core/results.js';
 import { AI_GENERATED_LABEL, RELEASE_GATE_CHECK } from '../../core/roles.js';
 import { BRANCH_PREFIX } from '../../core/branch.js';
@@ -69,6 +70,13 @@ export async function runReleaseGateStage(inputs: ReleaseGateInputs, deps: Stage
       const claimed = document.ok ? (document.value as { role?: unknown } | null)?.role : undefined;
       if (document.ok && claimed === role) {
         verdicts.push(document.value);
+        // The review run's result document is this one (the app reads no other): it carries what the
+        // reviewers spent, so their tokens and cost reach the app's ledger.
+        const verdict = VerdictSchema.safeParse(document.value);
+        if (verdict.success) {
+          const { by_role: _parts, ...spent } = verdict.data.usage;
+          run.ledger.add(verdict.data.role, spent);
+        }
         continue;
       }
       readingNotes.push(

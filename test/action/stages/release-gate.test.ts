@@ -114,6 +114,12 @@ describe('release gate', () => {
     );
     expect(expected.decision).toBe('approved');
     expect(result.outcome).toEqual({ status: 'succeeded', gate: expected });
+    // The reviewers' spending travels in the gate's result, the review run's only document the app reads.
+    expect(result.usage.by_role).toEqual({
+      security: verdict('security', 'pass', []).usage,
+      'story-alignment': verdict('story-alignment', 'pass', []).usage,
+    });
+    expect(result.usage.cost_usd).toBeCloseTo(0.002, 6);
     expect(result).toMatchObject({ pr: pull.number, head_sha: pull.head });
 
     const [check] = await gateChecks(world, pull.head);
