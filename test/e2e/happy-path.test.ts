@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AI_GENERATED_LABEL, REVIEWER_ROLES, reviewCheckName } from '../../core/roles.js';
+import { uploadedResults } from '../../testbed/demo/report.js';
 import { SAMPLE_ISSUE } from '../../testbed/demo/sample-repo.js';
 import { DEMO_VARIANT, slugifyTranscripts } from '../../testbed/demo/transcripts/slugify.js';
 import type { World } from '../../testbed/demo/world.js';
@@ -87,9 +88,24 @@ describe('the happy path', () => {
         audit.some((entry) => entry.action === 'workflow.transition' && entry.actor === MAINTAINER),
       ).toBe(true);
 
-      // The ledger has what the planner and the developer spent, most of the input from the prompt cache.
+      // The app's ledger holds what every agent run reported (planner, developer, the four reviewers),
+      // most of the input read from the prompt cache.
+      const agentRuns = uploadedResults(scenario.repo).filter(
+        (result) => result.document.stage !== 'release-gate',
+      );
+      expect(agentRuns.map((result) => result.artifact).sort()).toEqual([
+        'ai-orchestrator-result',
+        'ai-orchestrator-result',
+        'ai-orchestrator-result',
+        'ai-orchestrator-verdict-architecture',
+        'ai-orchestrator-verdict-security',
+        'ai-orchestrator-verdict-story-alignment',
+        'ai-orchestrator-verdict-test-quality',
+      ]);
+      const reported = agentRuns.reduce((sum, result) => sum + result.document.usage.cost_usd, 0);
       const ledger = await world.app.store.usage.totalsForRepository(scenario.sample.fullName);
-      expect(ledger.costUsd).toBeGreaterThan(0);
+      expect(reported).toBeGreaterThan(0);
+      expect(ledger.costUsd).toBeCloseTo(reported, 6);
       expect(ledger.cacheReadTokens).toBeGreaterThan(ledger.tokensIn);
 
       expectNoFailures(scenario);

@@ -203,12 +203,15 @@ export async function renderReport({ world, sample, issue, pulls }: ReportInput)
   lines.push('', `Audit log (${audit.length} entries, every write the app made, oldest first):`);
   lines.push(...audit.map(auditLine));
 
-  const rows = usageRows(results);
+  // The release gate runs no model: its document repeats the reviewers' usage (read from their verdicts)
+  // for the app's ledger, so the agent runs' own documents are the ones listed and summed here.
+  const agentRuns = results.filter((result) => result.document.stage !== 'release-gate');
+  const rows = usageRows(agentRuns);
   lines.push('', 'Token and cost ledger (per agent run, from the result documents):');
   lines.push(
     ...table(['run', 'stage', 'role', 'input', 'cache read', 'cache write', 'output', 'cost'], rows),
   );
-  const documents = results.map((result) => result.document.usage);
+  const documents = agentRuns.map((result) => result.document.usage);
   const sum = (pick: (usage: Usage) => number) => documents.reduce((total, usage) => total + pick(usage), 0);
   const input = sum(
     (usage) => usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens,
@@ -225,7 +228,7 @@ export async function renderReport({ world, sample, issue, pulls }: ReportInput)
   if (Math.abs(documented - ledger.costUsd) >= 0.00005) {
     // Said, not smoothed over: the two figures come from different places and must agree.
     lines.push(
-      `  the app's ledger is ${dollars(documented - ledger.costUsd)} short of the result documents: it books only the documents it reads (each run's ai-orchestrator-result), and the reviewers' verdict documents are not among them`,
+      `  the app's ledger and the agent runs' documents differ by ${dollars(documented - ledger.costUsd)}: the app books the documents it reads (each run's ai-orchestrator-result), and they do not add up to what the agents reported`,
     );
   }
   return lines;
