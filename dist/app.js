@@ -49911,6 +49911,7 @@ var COMMAND_NAMES = [
 ];
 var RELEASE_GATE_CHECK = "ai-orchestrator/release-gate";
 var AI_GENERATED_LABEL = "ai-generated";
+var PAUSED_LABEL = "ai:paused";
 
 // core/policy.ts
 var CONFIG_FILE_PATH = ".github/ai-orchestrator.yml";
@@ -51443,6 +51444,35 @@ async function setStateLabel(api, number4, label, context) {
     );
   }
 }
+async function setPausedLabel(api, paused, context) {
+  const { octokit, repo } = api;
+  const target = `${repo.fullName}:label/${PAUSED_LABEL}`;
+  await api.gate.run(
+    {
+      action: paused ? "issues.createLabel" : "issues.deleteLabel",
+      target,
+      context,
+      killSwitchExempt: true
+    },
+    async () => {
+      try {
+        if (paused) {
+          await octokit.rest.issues.createLabel({
+            owner: repo.owner,
+            repo: repo.repo,
+            name: PAUSED_LABEL,
+            color: "b60205",
+            description: "The AI orchestrator is paused in this repository (/resume ends it)"
+          });
+        } else {
+          await octokit.rest.issues.deleteLabel({ owner: repo.owner, repo: repo.repo, name: PAUSED_LABEL });
+        }
+      } catch (error62) {
+        if (statusOf(error62) !== (paused ? 422 : 404)) throw error62;
+      }
+    }
+  );
+}
 
 // app/github/merge.ts
 var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
@@ -51679,6 +51709,10 @@ var GitHub = class {
   setStateLabel(number4, label, context) {
     return setStateLabel(this.api, number4, label, context);
   }
+  /** The `ai:paused` repository label, present exactly while the repository is paused. */
+  setPausedLabel(paused, context) {
+    return setPausedLabel(this.api, paused, context);
+  }
   openIssue(key, fields, context, mayExist) {
     return openIssue(this.api, key, fields, context, mayExist);
   }
@@ -51695,6 +51729,23 @@ var GitHub = class {
     return mergePull(this.api, request2, context, mayExist);
   }
 };
+
+// app/github/throttle.ts
+function boundedRateLimitHandlers(bounds) {
+  const decide = (kind) => (retryAfter, options2, _octokit, retryCount) => {
+    const retry2 = retryCount < bounds.maxRetries && retryAfter <= bounds.maxRetryAfterSeconds;
+    bounds.onDecision?.({
+      kind,
+      method: options2.method ?? "GET",
+      url: options2.url ?? "",
+      retryAfterSeconds: retryAfter,
+      retryCount,
+      retry: retry2
+    });
+    return retry2;
+  };
+  return { onRateLimit: decide("primary"), onSecondaryRateLimit: decide("secondary") };
+}
 
 // app/github/types.ts
 function repoRef(fullName) {
@@ -55504,6 +55555,13 @@ async function itemsWithQueuedWork(env) {
   });
 }
 async function afterPauseChange(env, change, waiting2, context) {
+  try {
+    await env.github.setPausedLabel(change.paused, context);
+  } catch (error62) {
+    env.log.warn(
+      `the ${PAUSED_LABEL} label of ${change.repository} was not ${change.paused ? "created" : "deleted"}: ${describeError(error62)}`
+    );
+  }
   try {
     await syncDashboardIssue(env, { context, killSwitchExempt: true });
   } catch (error62) {
@@ -66199,13 +66257,25 @@ function instrumentOctokit(Base, metrics) {
 
 // app/probot.ts
 var LOGGING_VARIABLES = ["LOG_FORMAT", "LOG_LEVEL_IN_STRING", "LOG_MESSAGE_KEY"];
+function boundedProbotOctokit() {
+  const { retries } = defaultPolicy();
+  const handlers = boundedRateLimitHandlers({
+    maxRetries: retries.github_requests,
+    maxRetryAfterSeconds: retries.max_retry_after_seconds
+  });
+  return ProbotOctokit.defaults((instance) => ({
+    ...instance,
+    throttle: { ...instance.throttle, ...handlers }
+  }));
+}
 async function createAppProbot(config3, options2) {
   const env = {};
   for (const name of LOGGING_VARIABLES) {
     const value = options2.env[name];
     if (value !== void 0) env[name] = value;
   }
-  const Octokit2 = options2.metrics === void 0 ? options2.Octokit : instrumentOctokit(options2.Octokit ?? ProbotOctokit, options2.metrics);
+  const base = options2.Octokit ?? boundedProbotOctokit();
+  const Octokit2 = options2.metrics === void 0 ? base : instrumentOctokit(base, options2.metrics);
   const overrides = {
     appId: config3.appId,
     privateKey: config3.privateKey,
