@@ -15,7 +15,7 @@ import { MAINTAINER, SAMPLE_ISSUE, SAMPLE_REPO } from './sample-repo.js';
 import { StatusView } from './status.js';
 import { slugifyTranscripts } from './transcripts/slugify.js';
 import { describeModel, startWorld } from './world.js';
-import type { ModelChoice, World } from './world.js';
+import type { ModelChoice, SampleRepository, World } from './world.js';
 
 export interface DemoOptions {
   /** Writes text as is (the caller's standard output). */
@@ -30,6 +30,14 @@ export interface DemoOptions {
   stepTimeoutMs?: number;
   /** Called with the world once it runs, so the caller can stop it (e.g. on Ctrl-C). */
   onWorld?(world: World): void;
+  /**
+   * Called once the lifecycle is done and reported, before the world stops, with the issue and the
+   * pull requests: the end-to-end test reads what it checks from GitHub and the store here.
+   */
+  beforeClose?(
+    world: World,
+    done: { sample: SampleRepository; issue: number; pulls: number[] },
+  ): Promise<void>;
 }
 
 export interface DemoOutcome {
@@ -128,8 +136,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       view.note(`${MAINTAINER} sees the release gate green on PR #${pr} and comments /approve`);
       state.comments.create(sample.repo, pr, human, '/approve');
     }
-    await step('the stories to be merged and the default branch validated', (snapshot) =>
-      snapshot.epic?.state === 'done' ? true : undefined,
+    // Done as people see it: the app's record says so and the issue carries the label.
+    await step(
+      `the stories to be merged, the default branch validated and #${issue} labelled ai:done`,
+      (snapshot) =>
+        snapshot.epic?.state === 'done' && state.issues.get(sample.repo, issue).labels.includes('ai:done')
+          ? true
+          : undefined,
     );
     view.finish();
     write();
@@ -144,6 +157,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         `Transcripts: ${log.started.length} agent runs replayed (${roles.join(', ')}); ${unplayed.length === 0 ? 'none left unplayed' : `not played: ${unplayed.join(', ')}`}.`,
       );
     }
+    await options.beforeClose?.(world, { sample, issue, pulls });
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
     if (!(error instanceof WaitError) && error instanceof Error && error.stack !== undefined) {
